@@ -1,0 +1,59 @@
+"""What the archive calls "the content" of a page, and its digest.
+
+Only the fields an edit by the organisation can change take part in the digest: title, author, publication
+date and text. Everything else (modified date, which Wix bumps on republishing; detected language; image)
+is kept with the version but never decides whether a new version exists.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+DIGEST_FIELDS = ("title", "author", "published", "text")
+
+
+@dataclass(frozen=True)
+class Content:
+    """A cleaned page, as the archive receives it from an extractor."""
+
+    title: str | None
+    author: str | None
+    published: datetime | None
+    modified: datetime | None
+    text: str
+    language: str | None = None
+    language_probability: float | None = None
+    declared_language: str | None = None
+    description: str | None = None
+    image: str | None = None
+    translations: dict[str, str] = field(default_factory=dict)
+    template: str | None = None
+    extractor: str = "unknown"
+
+
+def iso_utc(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a ``Z``, seconds precision unless there is a fraction."""
+    if value is None:
+        return None
+    value = value.astimezone(timezone.utc)
+    text = value.isoformat()
+    return text.replace("+00:00", "Z")
+
+
+def content_digest(title: str | None, author: str | None, published: datetime | None, text: str) -> str:
+    """SHA-256 of the canonical JSON of the digest fields."""
+    payload = {
+        "title": (title or "").strip(),
+        "author": (author or "").strip(),
+        "published": iso_utc(published),
+        "text": text.strip(),
+    }
+    blob = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def digest_of(content: Content) -> str:
+    return content_digest(content.title, content.author, content.published, content.text)

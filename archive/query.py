@@ -1,0 +1,48 @@
+"""Reading the archive: versions with their pages, and runs, streamed in a stable order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from .models import Page, Run, Version
+
+STREAM_BATCH = 500
+
+
+def versions_query(*, all_versions: bool = False) -> Select[tuple[Version, Page]]:
+    """Versions joined with their page, ordered by URL then version number; by default only the latest."""
+    query = select(Version, Page).join(Page, Version.page_id == Page.id)
+    if not all_versions:
+        latest = (
+            select(Version.page_id, func.max(Version.number).label("number"))
+            .group_by(Version.page_id)
+            .subquery()
+        )
+        query = query.join(
+            latest, (latest.c.page_id == Version.page_id) & (latest.c.number == Version.number)
+        )
+    return query.order_by(Page.url, Version.number)
+
+
+def iter_versions(session: Session, *, all_versions: bool = False) -> Iterator[tuple[Version, Page]]:
+    """Streams (version, page) pairs without loading the whole archive in memory."""
+    result = session.execute(
+        versions_query(all_versions=all_versions).execution_options(yield_per=STREAM_BATCH)
+    )
+    for version, page in result:
+        yield version, page
+
+
+def list_runs(session: Session) -> list[Run]:
+    return list(session.scalars(select(Run).order_by(Run.id)))
+
+
+def count_pages(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Page)) or 0
+
+
+def count_versions(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Version)) or 0

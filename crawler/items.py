@@ -1,0 +1,35 @@
+"""What the spider hands to the pipelines: a fetched page, or a page that could not be fetched."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass
+class PageItem:
+    """A fetched content page; the extraction pipeline fills ``content`` or ``error``."""
+
+    source: str
+    kind: str
+    requested_url: str
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    fetched_at: datetime
+    aliases: list[str] = field(default_factory=list)
+    page_url: str | None = None
+    content: Any = None
+    error: str | None = None
+
+
+@dataclass
+class FetchFailure:
+    """A content URL that gave no usable response (network error, 5xx, unexpected status)."""
+
+    source: str
+    url: str
+    reason: str
+    status: int | None = None

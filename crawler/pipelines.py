@@ -1,0 +1,153 @@
+"""Item pipelines: clean each fetched page, then version it into the archive.
+
+``ExtractPipeline`` turns the raw response into archive ``Content`` with the pure cleaning core.
+``ArchivePipeline`` records the crawl run and stores every capture, one transaction per page.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy import signals
+from scrapy.exceptions import DropItem, NotConfigured
+
+from archive import Content, Fetched, Outcome, finish_run, make_engine, make_sessionmaker
+from archive import record_capture, record_error, start_run
+
+from .cleaning import EXTRACTOR_VERSION, clean_html, decode_html
+from .items import FetchFailure, PageItem
+from .sources import get_source
+from .urls import UrlRules
+
+logger = logging.getLogger(__name__)
+
+
+class PageFailed(DropItem):
+    """A content URL that could not be fetched; counted as an error of the run."""
+
+
+def content_from_record(record) -> Content:
+    return Content(
+        title=record.title,
+        author=record.author,
+        published=record.published,
+        modified=record.modified,
+        text=record.text,
+        language=record.language,
+        language_probability=record.language_probability,
+        declared_language=record.declared_language,
+        description=record.description,
+        image=record.image,
+        translations=dict(record.translations),
+        template=record.template,
+        extractor=EXTRACTOR_VERSION,
+    )
+
+
+class ExtractPipeline:
+    """Cleans the page and decides its canonical URL."""
+
+    def __init__(self, stats):
+        self.stats = stats
+        self.rules: UrlRules | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        pipeline = cls(crawler.stats)
+        crawler.signals.connect(pipeline.spider_opened, signal=signals.spider_opened)
+        return pipeline
+
+    def spider_opened(self, spider):
+        self.rules = getattr(spider, "rules", None)
+
+    def _page_url(self, item: PageItem, canonical: str | None) -> str:
+        rules = self.rules or UrlRules(get_source(item.source))
+        if canonical:
+            normalized = rules.normalize(canonical)
+            if normalized and rules.is_own(normalized):
+                return normalized
+        return rules.normalize(item.url) or item.url
+
+    def process_item(self, item):
+        if not isinstance(item, PageItem):
+            return item
+        try:
+            html = decode_html(item.body, item.headers.get("Content-Type"))
+            record = clean_html(html, item.url)
+        except Exception as exc:  # a broken page must not stop the crawl; its capture is still kept
+            logger.exception("extraction failed for %s", item.url)
+            self.stats.inc_value("archive/extraction/failed")
+            item.error = f"{type(exc).__name__}: {exc}"
+            item.page_url = self._page_url(item, None)
+            return item
+        item.page_url = self._page_url(item, record.canonical_url)
+        if record.text.strip():
+            item.content = content_from_record(record)
+            self.stats.inc_value(f"archive/extraction/{record.template}")
+        else:
+            logger.warning("no text extracted from %s", item.url)
+            self.stats.inc_value("archive/extraction/empty")
+        return item
+
+
+class ArchivePipeline:
+    """Stores captures and versions, and keeps the run record up to date."""
+
+    def __init__(self, crawler, db_url: str | None):
+        self.crawler = crawler
+        self.db_url = db_url
+        self.stats = crawler.stats
+        self.engine = None
+        self.Session = None
+        self.run_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        if not settings.getbool("ARCHIVE_ENABLED", True):
+            raise NotConfigured("ARCHIVE_ENABLED is off")
+        pipeline = cls(crawler, settings.get("ARCHIVE_DB_URL"))
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self):
+        self.engine = make_engine(self.db_url)
+        self.Session = make_sessionmaker(self.engine)
+        with self.Session.begin() as session:
+            source = getattr(self.crawler.spider, "source", None)
+            run = start_run(session, source.name if source else "unknown",
+                            source.base_url if source else None)
+            self.run_id = run.id
+        self.stats.set_value("archive/run_id", self.run_id)
+        logger.info("crawl run %s started", self.run_id)
+
+    def process_item(self, item):
+        if isinstance(item, FetchFailure):
+            with self.Session.begin() as session:
+                record_error(session, self.run_id, item.url, item.reason)
+            self.stats.inc_value("archive/errors")
+            raise PageFailed(f"{item.url}: {item.reason}")
+        if not isinstance(item, PageItem):
+            return item
+        fetched = Fetched(requested_url=item.requested_url, url=item.url, status=item.status,
+                          body=item.body, fetched_at=item.fetched_at, headers=item.headers)
+        with self.Session.begin() as session:
+            outcome = record_capture(
+                session, run_id=self.run_id, source=item.source, kind=item.kind,
+                page_url=item.page_url or item.url, fetched=fetched, content=item.content,
+                error=item.error, aliases=item.aliases,
+            )
+        self.stats.inc_value(f"archive/{outcome.value}")
+        if outcome is Outcome.FAILED and item.error:
+            self.stats.inc_value("archive/errors")
+        item.body = b""  # the raw bytes are stored; do not keep them alive in stats or feeds
+        return item
+
+    def spider_closed(self, spider, reason):
+        if self.Session is None or self.run_id is None:
+            return
+        status = "finished" if reason == "finished" else "interrupted"
+        with self.Session.begin() as session:
+            finish_run(session, self.run_id, status, reason)
+        self.engine.dispose()
+        logger.info("crawl run %s %s (%s)", self.run_id, status, reason)

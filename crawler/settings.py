@@ -1,0 +1,51 @@
+"""Scrapy settings of the cess-archive crawler: polite by default, archive pipelines on.
+
+Archive settings (prefix ``ARCHIVE_``): ``ARCHIVE_DB_URL`` (SQLAlchemy URL; default ``$CESS_ARCHIVE_DB`` or
+``./data/cess-archive.sqlite``), ``ARCHIVE_ENABLED`` (store nothing when off), ``ARCHIVE_CONTACT_URL``
+(named in the User-Agent).
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    PROJECT_VERSION = version("cess-archive")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    PROJECT_VERSION = "0+unknown"
+
+BOT_NAME = "cess-archive"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+ARCHIVE_CONTACT_URL = "https://github.com/cess-archive/cess-archive"
+USER_AGENT = f"cess-archive/{PROJECT_VERSION} (+{ARCHIVE_CONTACT_URL})"
+
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+REDIRECT_MAX_TIMES = 10
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+DEPTH_LIMIT = 10
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.ExtractPipeline": 300,
+    "crawler.pipelines.ArchivePipeline": 800,
+}
+
+ARCHIVE_ENABLED = True
+ARCHIVE_DB_URL = None
+
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,116 @@
+"""Sources as data: the TOML file that says what to crawl, and the rules it implies for each URL.
+
+A source names its origin, its host aliases, where discovery starts (robots.txt sitemaps, sitemaps, feeds,
+start pages) and, by regular expressions on the decoded path, which URLs are articles, which are listings
+(followed for links, never archived) and which are never requested.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+DEFAULT_SOURCE = "cess"
+
+
+class SourceError(ValueError):
+    """The sources file is missing, malformed, or does not name the wanted source."""
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    base_url: str
+    title: str = ""
+    host_aliases: tuple[str, ...] = ()
+    sitemaps_from_robots: bool = True
+    sitemaps: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()
+    start_paths: tuple[str, ...] = ("/",)
+    article_paths: tuple[re.Pattern, ...] = ()
+    listing_paths: tuple[re.Pattern, ...] = ()
+    exclude_paths: tuple[re.Pattern, ...] = field(default=())
+
+    def kind_of(self, url: str) -> str:
+        """"article", "page", "listing" or "excluded" for a URL of this source."""
+        path = unquote(urlsplit(url).path) or "/"
+        if any(p.search(path) for p in self.exclude_paths):
+            return "excluded"
+        if any(p.search(path) for p in self.article_paths):
+            return "article"
+        if any(p.search(path) for p in self.listing_paths):
+            return "listing"
+        return "page"
+
+    def at(self, base_url: str) -> Source:
+        """The same source served from another origin (a local copy, a test server)."""
+        aliases = tuple(dict.fromkeys((*self.host_aliases, urlsplit(self.base_url).netloc)))
+        return replace(self, base_url=base_url.rstrip("/"), host_aliases=aliases)
+
+
+def _strings(table: dict, key: str, name: str) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise SourceError(f"source {name!r}: {key} must be a list of strings")
+    return tuple(value)
+
+
+def _patterns(table: dict, key: str, name: str) -> tuple[re.Pattern, ...]:
+    try:
+        return tuple(re.compile(p) for p in _strings(table, key, name))
+    except re.error as exc:
+        raise SourceError(f"source {name!r}: bad regular expression in {key}: {exc}") from None
+
+
+def _source_from_table(table: dict) -> Source:
+    name = table.get("name")
+    if not isinstance(name, str) or not name:
+        raise SourceError("every [[source]] needs a name")
+    base_url = table.get("base_url")
+    if not isinstance(base_url, str) or urlsplit(base_url).scheme not in ("http", "https"):
+        raise SourceError(f"source {name!r}: base_url must be an http(s) URL")
+    return Source(
+        name=name,
+        title=str(table.get("title", "")),
+        base_url=base_url.rstrip("/"),
+        host_aliases=_strings(table, "host_aliases", name),
+        sitemaps_from_robots=bool(table.get("sitemaps_from_robots", True)),
+        sitemaps=_strings(table, "sitemaps", name),
+        feeds=_strings(table, "feeds", name),
+        start_paths=_strings(table, "start_paths", name) or ("/",),
+        article_paths=_patterns(table, "article_paths", name),
+        listing_paths=_patterns(table, "listing_paths", name),
+        exclude_paths=_patterns(table, "exclude_paths", name),
+    )
+
+
+def load_sources(path: str | Path | None = None) -> dict[str, Source]:
+    """All sources of ``path`` (default: the file shipped with the package), by name."""
+    try:
+        if path is None:
+            text = resources.files("crawler").joinpath("sources.toml").read_text(encoding="utf-8")
+        else:
+            text = Path(path).read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except OSError as exc:
+        raise SourceError(f"cannot read sources file {path}: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SourceError(f"sources file {path or 'sources.toml'} is not valid TOML: {exc}") from None
+    tables = data.get("source", [])
+    if not isinstance(tables, list) or not tables:
+        raise SourceError("the sources file declares no [[source]]")
+    sources = [_source_from_table(t) for t in tables]
+    return {s.name: s for s in sources}
+
+
+def get_source(name: str = DEFAULT_SOURCE, path: str | Path | None = None,
+               base_url: str | None = None) -> Source:
+    sources = load_sources(path)
+    if name not in sources:
+        raise SourceError(f"unknown source {name!r} (known: {', '.join(sorted(sources))})")
+    source = sources[name]
+    return source.at(base_url) if base_url else source

@@ -1,0 +1,169 @@
+"""The spider that archives one source: discovery from robots.txt, sitemaps, feeds and links.
+
+It only fetches and classifies. Each content page becomes a ``PageItem`` carrying the raw response; cleaning
+and storage happen in the item pipelines. Listing pages (blog index, categories, pagination) are followed
+for their links but never archived.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+
+import scrapy
+from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.linkextractors import LinkExtractor
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.gz import gunzip
+from twisted.python.failure import Failure
+
+from ..discovery import parse_feed, parse_sitemap, sitemaps_in_robots
+from ..items import FetchFailure, PageItem
+from ..sources import DEFAULT_SOURCE, get_source
+from ..urls import UrlRules
+
+logger = logging.getLogger(__name__)
+
+FEED_PRIORITY = 20
+SITEMAP_PRIORITY = 10
+LINK_PRIORITY = 0
+GONE_STATUSES = (404, 410)
+MAX_SITEMAP_BYTES = 50 * 1024 * 1024
+
+
+def headers_dict(response: Response) -> dict[str, str]:
+    return {
+        key.decode("latin-1"): b", ".join(values).decode("latin-1")
+        for key, values in response.headers.items()
+    }
+
+
+class SiteSpider(scrapy.Spider):
+    name = "site"
+
+    def __init__(self, source: str = DEFAULT_SOURCE, base_url: str | None = None,
+                 sources_file: str | None = None, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source = get_source(source, sources_file, base_url)
+        self.rules = UrlRules(self.source)
+        self.links = LinkExtractor(tags=("a", "area", "link"), attrs=("href",), unique=True)
+
+    async def start(self):
+        rules = self.rules
+        if self.source.sitemaps_from_robots:
+            yield scrapy.Request(rules.absolute("/robots.txt"), callback=self.parse_robots,
+                                 errback=self.on_discovery_error, priority=SITEMAP_PRIORITY + 1)
+        for path in self.source.sitemaps:
+            yield self._sitemap_request(rules.absolute(path))
+        for path in self.source.feeds:
+            yield scrapy.Request(rules.absolute(path), callback=self.parse_feed,
+                                 errback=self.on_discovery_error, priority=FEED_PRIORITY + 1)
+        for path in self.source.start_paths:
+            request = self._page_request(rules.absolute(path), LINK_PRIORITY)
+            if request is not None:
+                yield request
+
+    # -- discovery documents -------------------------------------------------------------------
+
+    def _sitemap_request(self, url: str) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_discovery_error,
+                              priority=SITEMAP_PRIORITY + 1)
+
+    def _page_request(self, url: str, priority: int) -> scrapy.Request | None:
+        normalized = self.rules.normalize(url)
+        if normalized is None or not self.rules.is_own(normalized):
+            return None
+        if self.source.kind_of(normalized) == "excluded":
+            return None
+        return scrapy.Request(normalized, callback=self.parse_page, errback=self.on_page_error,
+                              priority=priority)
+
+    def parse_robots(self, response: Response):
+        text = response.text if isinstance(response, TextResponse) else response.body.decode("utf-8", "replace")
+        for url in sitemaps_in_robots(text):
+            if self.rules.is_own(url):
+                yield self._sitemap_request(self.rules.normalize(url) or url)
+
+    def parse_sitemap(self, response: Response):
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            try:
+                body = gunzip(body, max_size=MAX_SITEMAP_BYTES)
+            except OSError as exc:  # gzip errors are OSError subclasses; DecompressionMaxSizeExceeded too
+                logger.warning("unreadable gzipped sitemap %s: %s", response.url, exc)
+                return
+        count = 0
+        for entry in parse_sitemap(body):
+            count += 1
+            if entry.is_sitemap:
+                if self.rules.is_own(entry.url):
+                    yield self._sitemap_request(self.rules.normalize(entry.url) or entry.url)
+            else:
+                request = self._page_request(entry.url, SITEMAP_PRIORITY)
+                if request is not None:
+                    yield request
+        if count == 0:
+            logger.warning("no entries read from sitemap %s", response.url)
+        self.crawler.stats.inc_value("archive/discovery/sitemap_entries", count)
+
+    def parse_feed(self, response: Response):
+        count = 0
+        for link in parse_feed(response.body):
+            count += 1
+            request = self._page_request(response.urljoin(link), FEED_PRIORITY)
+            if request is not None:
+                yield request
+        if count == 0:
+            logger.warning("no items read from feed %s", response.url)
+        self.crawler.stats.inc_value("archive/discovery/feed_items", count)
+
+    def on_discovery_error(self, failure: Failure):
+        request = failure.request
+        logger.warning("discovery document %s failed: %s", request.url, failure.getErrorMessage())
+        self.crawler.stats.inc_value("archive/discovery/errors")
+
+    # -- pages ---------------------------------------------------------------------------------
+
+    def parse_page(self, response: Response):
+        if not isinstance(response, HtmlResponse):
+            self.crawler.stats.inc_value("archive/skipped/not_html")
+            return
+        url = self.rules.normalize(response.url) or response.url
+        kind = self.source.kind_of(url)
+        if kind in ("article", "page"):
+            yield self._page_item(response, kind)
+        for link in self.links.extract_links(response):
+            request = self._page_request(link.url, LINK_PRIORITY)
+            if request is not None:
+                yield request
+
+    def _page_item(self, response: Response, kind: str) -> PageItem:
+        redirects = response.meta.get("redirect_urls", [])
+        requested = redirects[0] if redirects else response.url
+        seen = [self.rules.normalize(u) for u in (*redirects, response.url)]
+        return PageItem(
+            source=self.source.name,
+            kind=kind,
+            requested_url=requested,
+            url=response.url,
+            status=response.status,
+            headers=headers_dict(response),
+            body=response.body,
+            fetched_at=datetime.now(timezone.utc),
+            aliases=[u for u in dict.fromkeys(seen) if u],
+        )
+
+    def on_page_error(self, failure: Failure):
+        request = failure.request
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            if status in GONE_STATUSES:
+                logger.info("gone (%s): %s", status, request.url)
+                self.crawler.stats.inc_value("archive/gone")
+                return
+            reason = f"HTTP {status}"
+        else:
+            status = None
+            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        logger.warning("failed %s: %s", request.url, reason)
+        yield FetchFailure(source=self.source.name, url=request.url, reason=reason, status=status)
