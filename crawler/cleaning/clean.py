@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import logging
 
+from lxml.html import HtmlElement
+
 from .dom import parse_html
+from .encoding import decode_html
 from .generic import extract_generic
 from .language import detect_language
 from .metadata import PageMetadata, extract_metadata, strip_site_suffix
@@ -51,6 +54,22 @@ def drop_leading_title(text: str, title: str | None) -> str:
     return text
 
 
+def _content(root: HtmlElement, url: str, metadata: PageMetadata) -> tuple[str, str | None, str | None, str]:
+    """(template, title, author, text) by the first rule whose template is recognised."""
+    title, author = metadata.title, metadata.author
+    post = find_post(root)
+    rich_texts = None if post else (find_rich_texts(root) if is_wix(root) else None)
+    if post is not None:
+        return TEMPLATE_WIX_POST, post_title(root, post[0]) or title, author, post_text(post[1])
+    if rich_texts is not None:
+        title = title or page_heading(rich_texts)
+        titles = {title, strip_site_suffix(title, metadata.site_names, pipe_always=True)}
+        return TEMPLATE_WIX_PAGE, title, author, page_text(rich_texts, titles)
+    generic = extract_generic(root, url)
+    title = title or generic.title
+    return TEMPLATE_GENERIC, title, author or generic.author, drop_leading_title(generic.text, title)
+
+
 def clean_html(html: str, url: str) -> CleanRecord:
     """The clean record of one page; never raises (an unusable document gives text ``""``)."""
     try:
@@ -61,6 +80,8 @@ def clean_html(html: str, url: str) -> CleanRecord:
 
 
 def _clean(html: str, url: str) -> CleanRecord:
+    if isinstance(html, (bytes, bytearray)):
+        html = decode_html(bytes(html))
     root = parse_html(html)
     if root is None:
         return _empty_record()
@@ -70,24 +91,11 @@ def _clean(html: str, url: str) -> CleanRecord:
         LOGGER.exception("metadata extraction failed for %s", url)
         metadata = PageMetadata()
 
-    title, author = metadata.title, metadata.author
-    post = find_post(root)
-    rich_texts = None if post else (find_rich_texts(root) if is_wix(root) else None)
-    if post is not None:
-        template = TEMPLATE_WIX_POST
-        title = post_title(root, post[0]) or title
-        text = post_text(post[1])
-    elif rich_texts is not None:
-        template = TEMPLATE_WIX_PAGE
-        title = title or page_heading(rich_texts)
-        titles = {title, strip_site_suffix(title, metadata.site_names, pipe_always=True)}
-        text = page_text(rich_texts, titles)
-    else:
-        template = TEMPLATE_GENERIC
-        generic = extract_generic(root, url)
-        title = title or generic.title
-        author = author or generic.author
-        text = drop_leading_title(generic.text, title)
+    try:
+        template, title, author, text = _content(root, url, metadata)
+    except Exception:  # noqa: BLE001
+        LOGGER.exception("text extraction failed for %s", url)
+        template, title, author, text = TEMPLATE_GENERIC, metadata.title, metadata.author, ""
 
     language, probability = detect_language(text, title, metadata.description)
     return CleanRecord(

@@ -1,6 +1,7 @@
 """Parsing an HTML string into an lxml tree, and small read-only lookups on that tree.
 
-:func:`parse_html` never raises: an empty, binary or otherwise unusable document gives ``None``.
+:func:`parse_html` never raises: an empty, binary (:func:`looks_binary`) or otherwise unusable
+document gives ``None``.
 The string is handed to libxml2 as UTF-8 with the encoding forced, so that a ``<meta charset>``
 left in an already decoded document cannot make the parser decode it a second time.
 """
@@ -21,6 +22,25 @@ _PARSER = HTMLParser(
 )
 # A leading XML declaration (XHTML served as text) carries an encoding lxml would object to.
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+# Characters that never occur in a text document: C0 controls other than whitespace, and U+FFFD
+# (what undecodable bytes become).
+_BINARY_CHARS = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\ufffd]")
+# Signatures of binary files served where a page was expected (PNG and JPEG as decoded by cp1252
+# or with replacement characters, PDF, GIF, ZIP/Office, gzip).
+_BINARY_START = re.compile(r"^(?:.PNG\r\n|%PDF-|GIF8[79]a|\xff\xd8\xff|\ufffd{3}|PK\x03\x04|\x1f[\x8b\u2039])", re.DOTALL)
+_SAMPLE = 4096
+
+
+def looks_binary(text: str) -> bool:
+    """Whether a decoded document is binary data (an image, a PDF …) rather than text: it starts
+    with a binary file signature, or holds NUL characters without starting with markup, or more
+    than 2 % of its first 4 KiB are control or replacement characters."""
+    sample = text[:_SAMPLE]
+    if _BINARY_START.match(sample):
+        return True
+    if "\x00" in sample and not sample.lstrip().startswith("<"):
+        return True
+    return len(_BINARY_CHARS.findall(sample)) > 0.02 * max(len(sample), 1)
 
 
 def parse_html(html: str | bytes | None) -> HtmlElement | None:
@@ -29,7 +49,7 @@ def parse_html(html: str | bytes | None) -> HtmlElement | None:
         return None
     if isinstance(html, bytes):
         html = html.decode("utf-8", errors="replace")
-    if not isinstance(html, str) or not html.strip():
+    if not isinstance(html, str) or not html.strip() or looks_binary(html):
         return None
     html = _XML_DECLARATION.sub("", html, count=1)
     try:

@@ -20,7 +20,7 @@ def _sniff(body: bytes) -> str:
     return "utf-8"
 
 
-def decode_html(body: bytes, content_type: str | None = None) -> str:
+def decode_html(body: bytes, content_type: str | bytes | None = None) -> str:
     """``body`` decoded with the charset of ``content_type`` (the HTTP header), the BOM or the page's
     own declaration, else sniffed (UTF-8, else windows-1252)."""
     if isinstance(body, str):
@@ -28,6 +28,8 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
     if not body:
         return ""
     body = bytes(body)
+    if isinstance(content_type, (bytes, bytearray)):  # Scrapy's header values are bytes
+        content_type = bytes(content_type).decode("latin-1")
     try:
         _encoding, text = html_to_unicode(content_type or None, body, auto_detect_fun=_sniff)
     except (LookupError, ValueError, TypeError):

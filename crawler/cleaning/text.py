@@ -41,6 +41,8 @@ _BREAKS = frozenset(
         "caption", "hr", "address", "details", "summary", "form", "fieldset",
     }
 )  # fmt: skip
+#: Line breaks inside a block: HTML ``br`` and trafilatura's ``lb``, both read as a space.
+LINE_BREAKS = frozenset({"br", "lb"})
 #: Subtrees whose text is never content.
 SKIPPED = frozenset(
     {
@@ -94,10 +96,12 @@ def tag_name(element: etree._Element) -> str | None:
     return tag.lower()
 
 
-def _events(root: etree._Element) -> Iterator[tuple[bool, etree._Element]]:
+def _events(
+    root: etree._Element, skip: frozenset[str] = SKIPPED
+) -> Iterator[tuple[bool, etree._Element]]:
     """(is_start, element) events in document order, without descending into skipped subtrees."""
     yield True, root
-    if tag_name(root) in SKIPPED:
+    if tag_name(root) in skip:
         yield False, root
         return
     stack = [(root, iter(root))]
@@ -109,16 +113,19 @@ def _events(root: etree._Element) -> Iterator[tuple[bool, etree._Element]]:
             yield False, element
             continue
         yield True, child
-        if tag_name(child) in SKIPPED or tag_name(child) is None:
+        if tag_name(child) in skip or tag_name(child) is None:
             yield False, child
         else:
             stack.append((child, iter(child)))
 
 
-def collect_blocks(root: etree._Element, block_tags: frozenset[str] = TEXT_BLOCKS) -> list[Block]:
+def collect_blocks(
+    root: etree._Element, block_tags: frozenset[str] = TEXT_BLOCKS, skip: frozenset[str] = SKIPPED
+) -> list[Block]:
     """The text blocks of ``root`` in document order, each block element's own text once.
 
-    ``root`` itself may be a block. Text that is not inside a block element is ignored.
+    ``root`` itself may be a block. Text that is not inside a block element, or inside an element
+    named in ``skip``, is ignored.
     """
     blocks: list[Block] = []
     parts: list[str] = []
@@ -131,7 +138,7 @@ def collect_blocks(root: etree._Element, block_tags: frozenset[str] = TEXT_BLOCK
             if text and open_blocks:
                 blocks.append(Block(open_blocks[-1], text))
 
-    for is_start, element in _events(root):
+    for is_start, element in _events(root, skip):
         tag = tag_name(element)
         if is_start:
             if tag in block_tags:
@@ -139,9 +146,9 @@ def collect_blocks(root: etree._Element, block_tags: frozenset[str] = TEXT_BLOCK
                 open_blocks.append(tag)
             elif tag in _BREAKS:
                 flush()
-            elif tag == "br" and open_blocks:
+            elif tag in LINE_BREAKS and open_blocks:
                 parts.append(" ")
-            if tag is not None and tag not in SKIPPED and element.text and open_blocks:
+            if tag is not None and tag not in skip and element.text and open_blocks:
                 parts.append(element.text)
         else:
             if tag in block_tags:
@@ -163,7 +170,7 @@ def element_text(element: etree._Element | None) -> str:
     for is_start, node in _events(element):
         tag = tag_name(node)
         if is_start:
-            if tag == "br":
+            if tag in LINE_BREAKS:
                 parts.append(" ")
             elif tag is not None and tag not in SKIPPED and node.text:
                 parts.append(node.text)
