@@ -17,12 +17,13 @@ $(STAMP): pyproject.toml
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# Exit status 1 means "completed with some page errors": still export what was archived.
 crawl: $(STAMP)
-	$(BIN)/cess-archive crawl
+	$(BIN)/cess-archive crawl || test $$? -eq 1
 	$(BIN)/cess-archive export --format jsonl --output data/export.jsonl
 
 demo: $(STAMP)
-	$(BIN)/python -m tests.site.demo
+	$(BIN)/python -m tests.demo
 
 clean:
 	rm -rf $(VENV) build *.egg-info

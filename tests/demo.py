@@ -1,0 +1,60 @@
+"""``make demo``: the whole job, offline, against the local copy of the site.
+
+Serves the copy on 127.0.0.1, crawls it with the real ``cess-archive`` command, then changes the site the
+way Wix does (a new build, a republished post: template only) and edits one paragraph, crawls again, and
+exports. It ends with a short summary: pages, versions, where the archive and the export are.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.site import SEED_000_SLUG, SEED_001_SLUG, LocalSite
+
+DEMO_DIR = Path("data") / "demo"
+CLI = str(Path(sys.executable).with_name("cess-archive"))
+LOCAL = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False", "--log-level", "WARNING"]
+
+
+def cess(*args: str) -> str:
+    print("$ cess-archive " + " ".join(args), flush=True)
+    proc = subprocess.run([CLI, *args], capture_output=True, text=True)
+    sys.stdout.write(proc.stdout)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stderr)
+        raise SystemExit(f"demo: 'cess-archive {args[0]}' exited with {proc.returncode}")
+    return proc.stdout
+
+
+def main() -> None:
+    shutil.rmtree(DEMO_DIR, ignore_errors=True)
+    DEMO_DIR.mkdir(parents=True)
+    db = f"sqlite:///{DEMO_DIR / 'archive.sqlite'}"
+    export_path = DEMO_DIR / "export.jsonl"
+    with LocalSite() as site:
+        print(f"local copy of the site at {site.base_url}\n")
+        cess("crawl", "--base-url", site.base_url, "--db", db, *LOCAL)
+        print("\nthe site changes: a new Wix build, a republished post, and one edited paragraph\n")
+        site.state.rebuild()
+        site.state.republish(SEED_001_SLUG)
+        site.state.edit_paragraph(SEED_000_SLUG, 1, "Paragraphe modifié par la rédaction pour la démonstration.")
+        cess("crawl", "--base-url", site.base_url, "--db", db, *LOCAL)
+    print()
+    cess("export", "--format", "jsonl", "--output", str(export_path), "--db", db, "--all-versions")
+    cess("runs", "--db", db)
+    records = [json.loads(line) for line in export_path.read_text(encoding="utf-8").splitlines()]
+    pages = {r["url"] for r in records}
+    kinds = {k: sum(1 for r in records if r["kind"] == k and r["version"] == 1) for k in ("article", "page")}
+    print("\nsummary")
+    print(f"  pages:    {len(pages)} ({kinds['article']} articles, {kinds['page']} pages)")
+    print(f"  versions: {len(records)} ({len(records) - len(pages)} page(s) edited since the first crawl)")
+    print(f"  archive:  {DEMO_DIR / 'archive.sqlite'}")
+    print(f"  export:   {export_path} (every version, one JSON record a line)")
+
+
+if __name__ == "__main__":
+    main()
