@@ -1,8 +1,9 @@
 """Sources as data: the TOML file that says what to crawl, and the rules it implies for each URL.
 
 A source names its origin, its host aliases, where discovery starts (robots.txt sitemaps, sitemaps, feeds,
-start pages) and, by regular expressions on the decoded path, which URLs are articles, which are listings
-(followed for links, never archived) and which are never requested.
+start URLs) and, by regular expressions on the decoded path, its scope (nothing outside is requested),
+which URLs are articles, which are listings (followed for links, never archived) and which are never
+requested.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ class Source:
     sitemaps_from_robots: bool = True
     sitemaps: tuple[str, ...] = ()
     feeds: tuple[str, ...] = ()
-    start_paths: tuple[str, ...] = ("/",)
+    start_urls: tuple[str, ...] = ("/",)
+    follow_links: bool = True
+    scope_paths: tuple[re.Pattern, ...] = ()
     article_paths: tuple[re.Pattern, ...] = ()
     listing_paths: tuple[re.Pattern, ...] = ()
     exclude_paths: tuple[re.Pattern, ...] = field(default=())
@@ -38,6 +41,8 @@ class Source:
     def kind_of(self, url: str) -> str:
         """"article", "page", "listing" or "excluded" for a URL of this source."""
         path = unquote(urlsplit(url).path) or "/"
+        if self.scope_paths and not any(p.search(path) for p in self.scope_paths):
+            return "excluded"
         if any(p.search(path) for p in self.exclude_paths):
             return "excluded"
         if any(p.search(path) for p in self.article_paths):
@@ -66,6 +71,12 @@ def _patterns(table: dict, key: str, name: str) -> tuple[re.Pattern, ...]:
         raise SourceError(f"source {name!r}: bad regular expression in {key}: {exc}") from None
 
 
+KNOWN_FIELDS = {
+    "name", "title", "base_url", "host_aliases", "sitemaps_from_robots", "sitemaps", "feeds", "start_urls",
+    "follow_links", "scope_paths", "article_paths", "listing_paths", "exclude_paths",
+}
+
+
 def _source_from_table(table: dict) -> Source:
     name = table.get("name")
     if not isinstance(name, str) or not name:
@@ -73,6 +84,9 @@ def _source_from_table(table: dict) -> Source:
     base_url = table.get("base_url")
     if not isinstance(base_url, str) or urlsplit(base_url).scheme not in ("http", "https"):
         raise SourceError(f"source {name!r}: base_url must be an http(s) URL")
+    unknown = sorted(set(table) - KNOWN_FIELDS)
+    if unknown:
+        raise SourceError(f"source {name!r}: unknown field(s) {', '.join(unknown)}")
     return Source(
         name=name,
         title=str(table.get("title", "")),
@@ -81,7 +95,9 @@ def _source_from_table(table: dict) -> Source:
         sitemaps_from_robots=bool(table.get("sitemaps_from_robots", True)),
         sitemaps=_strings(table, "sitemaps", name),
         feeds=_strings(table, "feeds", name),
-        start_paths=_strings(table, "start_paths", name) or ("/",),
+        start_urls=_strings(table, "start_urls", name) or ("/",),
+        follow_links=bool(table.get("follow_links", True)),
+        scope_paths=_patterns(table, "scope_paths", name),
         article_paths=_patterns(table, "article_paths", name),
         listing_paths=_patterns(table, "listing_paths", name),
         exclude_paths=_patterns(table, "exclude_paths", name),
@@ -103,8 +119,13 @@ def load_sources(path: str | Path | None = None) -> dict[str, Source]:
     tables = data.get("source", [])
     if not isinstance(tables, list) or not tables:
         raise SourceError("the sources file declares no [[source]]")
-    sources = [_source_from_table(t) for t in tables]
-    return {s.name: s for s in sources}
+    sources: dict[str, Source] = {}
+    for table in tables:
+        source = _source_from_table(table)
+        if source.name in sources:
+            raise SourceError(f"source {source.name!r} is declared twice")
+        sources[source.name] = source
+    return sources
 
 
 def get_source(name: str = DEFAULT_SOURCE, path: str | Path | None = None,
