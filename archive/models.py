@@ -82,7 +82,11 @@ class Run(Base):
 
 
 class Page(Base):
-    """One archived piece of content, identified by its canonical URL."""
+    """One archived piece of content, identified by its canonical URL.
+
+    ``translations`` are the page's hreflang alternates as last captured (language -> canonical URL);
+    ``duplicate_of`` names the original when this page is an untranslated copy of another page.
+    """
 
     __tablename__ = "pages"
 
@@ -93,7 +97,10 @@ class Page(Base):
     status: Mapped[str] = mapped_column(String(20), default="live")
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+    translations: Mapped[dict] = mapped_column(JSON, default=dict)
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id"), index=True)
 
+    duplicate_of: Mapped[Page | None] = relationship(remote_side="Page.id")
     versions: Mapped[list[Version]] = relationship(
         back_populates="page", order_by="Version.number", cascade="all, delete-orphan"
     )

@@ -12,9 +12,11 @@ from .models import Page, Run, Version
 STREAM_BATCH = 500
 
 
-def versions_query(*, all_versions: bool = False) -> Select[tuple[Version, Page]]:
+def versions_query(*, all_versions: bool = False, include_duplicates: bool = True) -> Select[tuple[Version, Page]]:
     """Versions joined with their page, ordered by URL then version number; by default only the latest."""
     query = select(Version, Page).join(Page, Version.page_id == Page.id)
+    if not include_duplicates:
+        query = query.where(Page.duplicate_of_id.is_(None))
     if not all_versions:
         latest = (
             select(Version.page_id, func.max(Version.number).label("number"))
@@ -27,13 +29,20 @@ def versions_query(*, all_versions: bool = False) -> Select[tuple[Version, Page]
     return query.order_by(Page.url, Version.number)
 
 
-def iter_versions(session: Session, *, all_versions: bool = False) -> Iterator[tuple[Version, Page]]:
+def iter_versions(session: Session, *, all_versions: bool = False,
+                  include_duplicates: bool = True) -> Iterator[tuple[Version, Page]]:
     """Streams (version, page) pairs without loading the whole archive in memory."""
-    result = session.execute(
-        versions_query(all_versions=all_versions).execution_options(yield_per=STREAM_BATCH)
-    )
+    query = versions_query(all_versions=all_versions, include_duplicates=include_duplicates)
+    result = session.execute(query.execution_options(yield_per=STREAM_BATCH))
     for version, page in result:
         yield version, page
+
+
+def duplicate_targets(session: Session) -> dict[int, str]:
+    """For every page that copies another: page id -> the original's URL."""
+    original = select(Page.id, Page.duplicate_of_id).where(Page.duplicate_of_id.is_not(None)).subquery()
+    rows = session.execute(select(original.c.id, Page.url).join(Page, Page.id == original.c.duplicate_of_id))
+    return {page_id: url for page_id, url in rows}
 
 
 def list_runs(session: Session) -> list[Run]:

@@ -112,6 +112,21 @@ def _add_aliases(session: Session, page: Page, urls: Iterable[str]) -> None:
             session.add(PageAlias(url=url, page=page, first_seen=utcnow()))
 
 
+def record_redirect(session: Session, from_url: str, to_url: str) -> bool:
+    """Keeps ``from_url`` as an alias of the page at ``to_url``; False while that page is not archived yet.
+
+    A URL that is itself an archived page is left alone here: a page that moved is the change tracker's
+    business, not an alias.
+    """
+    target = find_page(session, to_url)
+    if target is None:
+        return False
+    existing = find_page(session, from_url)
+    if existing is None:
+        _add_aliases(session, target, [from_url])
+    return True
+
+
 def _new_version(session: Session, page: Page, number: int, content: Content, digest: str,
                  capture: Capture, run_id: int | None, reason: str) -> Version:
     version = Version(
@@ -194,7 +209,8 @@ def record_capture(
     digest = digest_of(content)
     if page is None:
         page = Page(url=page_url, source=source, kind=kind, status="live",
-                    first_seen=fetched.fetched_at, last_seen=fetched.fetched_at)
+                    first_seen=fetched.fetched_at, last_seen=fetched.fetched_at,
+                    translations=dict(content.translations))
         session.add(page)
         session.flush()
         capture.page_id = page.id
@@ -210,6 +226,8 @@ def record_capture(
     session.flush()
     page.last_seen = max(page.last_seen, fetched.fetched_at)
     page.status = "live"
+    if page.translations != content.translations:
+        page.translations = dict(content.translations)
     _add_aliases(session, page, aliases)
     current = latest_version(session, page)
     if current is not None and current.content_sha256 == digest:

@@ -114,7 +114,8 @@ def crawl(source, sources_file, base_url, db, sets, log_level):
               help="File to write (replaced atomically).")
 @click.option("--db", help=DB_HELP)
 @click.option("--all-versions", is_flag=True, help="Every version of every page, not only the latest.")
-def export(fmt, output, db, all_versions):
+@click.option("--include-duplicates", is_flag=True, help="Also untranslated copies of other pages.")
+def export(fmt, output, db, all_versions, include_duplicates):
     """Export the archive as a dataset file."""
     from exports.exporter import EmptySelection, export as run_export
 
@@ -123,7 +124,8 @@ def export(fmt, output, db, all_versions):
     engine = open_archive(db, must_exist=True)
     try:
         with make_sessionmaker(engine)() as session:
-            result = run_export(session, fmt, output, all_versions=all_versions)
+            result = run_export(session, fmt, output, all_versions=all_versions,
+                                include_duplicates=include_duplicates)
     except EmptySelection as exc:
         raise CliError(str(exc)) from None
     except PermissionError as exc:

@@ -33,3 +33,13 @@ class FetchFailure:
     url: str
     reason: str
     status: int | None = None
+
+
+@dataclass
+class RedirectItem:
+    """A content URL that answered a redirect to another URL of the same source."""
+
+    source: str
+    from_url: str
+    to_url: str
+    status: int

@@ -12,10 +12,11 @@ from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 
 from archive import Content, Fetched, Outcome, finish_run, make_engine, make_sessionmaker
-from archive import record_capture, record_error, start_run
+from archive import record_capture, record_error, record_redirect, start_run
+from archive.duplicates import mark_duplicates
 
 from .cleaning import EXTRACTOR_VERSION, clean_html, decode_html
-from .items import FetchFailure, PageItem
+from .items import FetchFailure, PageItem, RedirectItem
 from .sources import get_source
 from .urls import UrlRules
 
@@ -26,7 +27,7 @@ class PageFailed(DropItem):
     """A content URL that could not be fetched; counted as an error of the run."""
 
 
-def content_from_record(record) -> Content:
+def content_from_record(record, translations: dict[str, str]) -> Content:
     return Content(
         title=record.title,
         author=record.author,
@@ -38,7 +39,7 @@ def content_from_record(record) -> Content:
         declared_language=record.declared_language,
         description=record.description,
         image=record.image,
-        translations=dict(record.translations),
+        translations=translations,
         template=record.template,
         extractor=EXTRACTOR_VERSION,
     )
@@ -50,6 +51,7 @@ class ExtractPipeline:
     def __init__(self, stats):
         self.stats = stats
         self.rules: UrlRules | None = None
+        self.source = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -59,14 +61,39 @@ class ExtractPipeline:
 
     def spider_opened(self, spider):
         self.rules = getattr(spider, "rules", None)
+        self.source = getattr(spider, "source", None)
+
+    def _rules(self, item: PageItem) -> UrlRules:
+        if self.rules is None:
+            self.rules = UrlRules(get_source(item.source))
+        return self.rules
 
     def _page_url(self, item: PageItem, canonical: str | None) -> str:
-        rules = self.rules or UrlRules(get_source(item.source))
+        """The page's identity: its ``rel=canonical`` when that is a content URL of the same site.
+
+        A canonical pointing off the site, at a listing or at an excluded URL (a template that names the
+        home page as every page's canonical) is ignored: the fetched URL, normalised, is used instead.
+        """
+        rules = self._rules(item)
+        fetched = rules.normalize(item.url) or item.url
         if canonical:
             normalized = rules.normalize(canonical)
-            if normalized and rules.is_own(normalized):
+            if normalized and rules.is_own(normalized) and self.source_kind(normalized) in ("article", "page"):
                 return normalized
-        return rules.normalize(item.url) or item.url
+            logger.debug("ignoring canonical %s of %s", canonical, item.url)
+        return fetched
+
+    def source_kind(self, url: str) -> str:
+        return self.source.kind_of(url) if self.source is not None else "page"
+
+    def _translations(self, item: PageItem, alternates: dict[str, str]) -> dict[str, str]:
+        rules = self._rules(item)
+        found = {}
+        for language, url in sorted(alternates.items()):
+            normalized = rules.normalize(url)
+            if normalized:
+                found[language] = normalized
+        return found
 
     def process_item(self, item):
         if not isinstance(item, PageItem):
@@ -81,8 +108,10 @@ class ExtractPipeline:
             item.page_url = self._page_url(item, None)
             return item
         item.page_url = self._page_url(item, record.canonical_url)
+        if item.page_url != (self.rules.normalize(item.url) if self.rules else item.url):
+            item.kind = self.source_kind(item.page_url)
         if record.text.strip():
-            item.content = content_from_record(record)
+            item.content = content_from_record(record, self._translations(item, record.translations))
             self.stats.inc_value(f"archive/extraction/{record.template}")
         else:
             logger.warning("no text extracted from %s", item.url)
@@ -100,6 +129,7 @@ class ArchivePipeline:
         self.engine = None
         self.Session = None
         self.run_id: int | None = None
+        self.pending_redirects: list[RedirectItem] = []
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -127,6 +157,12 @@ class ArchivePipeline:
                 record_error(session, self.run_id, item.url, item.reason)
             self.stats.inc_value("archive/errors")
             raise PageFailed(f"{item.url}: {item.reason}")
+        if isinstance(item, RedirectItem):
+            with self.Session.begin() as session:
+                if not record_redirect(session, item.from_url, item.to_url):
+                    self.pending_redirects.append(item)  # its target is not archived yet
+            self.stats.inc_value("archive/redirects")
+            return item
         if not isinstance(item, PageItem):
             return item
         fetched = Fetched(requested_url=item.requested_url, url=item.url, status=item.status,
@@ -148,6 +184,12 @@ class ArchivePipeline:
             return
         status = "finished" if reason == "finished" else "interrupted"
         with self.Session.begin() as session:
+            for redirect in self.pending_redirects:
+                record_redirect(session, redirect.from_url, redirect.to_url)
+            source = getattr(spider, "source", None)
+            if source is not None:
+                duplicates = mark_duplicates(session, source.name)
+                self.stats.set_value("archive/duplicates", duplicates)
             finish_run(session, self.run_id, status, reason)
         self.engine.dispose()
         logger.info("crawl run %s %s (%s)", self.run_id, status, reason)

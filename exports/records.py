@@ -15,7 +15,7 @@ from archive.models import Page, Version
 @dataclass(frozen=True)
 class Field:
     name: str
-    type: str  # "string", "integer", "number", "datetime", "object"
+    type: str  # "string", "integer", "number", "boolean", "datetime", "object"
     nullable: bool
     description: str
 
@@ -37,12 +37,16 @@ FIELDS: tuple[Field, ...] = (
     Field("first_seen", "datetime", False, "When this content was first captured (UTC)."),
     Field("last_seen", "datetime", False, "When this content was last confirmed (UTC)."),
     Field("source", "string", False, "Name of the source the page was archived from."),
+    Field("language_mismatch", "boolean", False,
+          "True when the detected language differs from the declared one (e.g. French text under /de/)."),
+    Field("translations", "object", False, "Translations of the page from its hreflang links: language -> canonical URL."),
+    Field("duplicate_of", "string", True, "Canonical URL of the original when this page is an untranslated copy of it."),
 )
 
 FIELD_NAMES = tuple(field.name for field in FIELDS)
 
 
-def to_record(version: Version, page: Page) -> dict:
+def to_record(version: Version, page: Page, duplicate_of: str | None = None) -> dict:
     """The exported record of one version, with fields in ``FIELDS`` order."""
     values = {
         "url": page.url,
@@ -61,5 +65,9 @@ def to_record(version: Version, page: Page) -> dict:
         "first_seen": iso_utc(version.first_seen),
         "last_seen": iso_utc(version.last_seen),
         "source": page.source,
+        "language_mismatch": bool(version.language and version.declared_language
+                                  and version.language != version.declared_language),
+        "translations": dict(page.translations or {}),
+        "duplicate_of": duplicate_of,
     }
     return {name: values[name] for name in FIELD_NAMES}

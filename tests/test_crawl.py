@@ -45,7 +45,7 @@ def first_crawl(site, tmp_path_factory):
     result = crawl(site, db_url)
     assert result.exit_code == 0, result.output
     requests = list(site.requests)
-    return db_url, export_records(db_url, tmp_path), result, requests
+    return db_url, export_records(db_url, tmp_path, "--include-duplicates"), result, requests
 
 
 def test_crawl_summary_line(first_crawl):
@@ -148,7 +148,7 @@ def test_versions_through_site_states(fresh_site, db_url, tmp_path):
     assert "new versions 1" in result.stdout, result.stdout
     assert versions_in(db_url) == baseline + 1
 
-    every_version = export_records(db_url, tmp_path, "--all-versions")
+    every_version = export_records(db_url, tmp_path, "--all-versions", "--include-duplicates")
     latest = by_path(export_records(db_url, tmp_path))
     assert len(every_version) == baseline + 1
     history = [r for r in every_version if path_of(r) == f"/post/{seed0}"]

@@ -18,7 +18,7 @@ from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
 from ..discovery import parse_feed, parse_sitemap, sitemaps_in_robots
-from ..items import FetchFailure, PageItem
+from ..items import FetchFailure, PageItem, RedirectItem
 from ..sources import DEFAULT_SOURCE, get_source
 from ..urls import UrlRules
 
@@ -28,6 +28,7 @@ FEED_PRIORITY = 20
 SITEMAP_PRIORITY = 10
 LINK_PRIORITY = 0
 GONE_STATUSES = (404, 410)
+REDIRECT_STATUSES = [301, 302, 303, 307, 308]
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024
 
 
@@ -58,8 +59,8 @@ class SiteSpider(scrapy.Spider):
         for path in self.source.feeds:
             yield scrapy.Request(rules.absolute(path), callback=self.parse_feed,
                                  errback=self.on_discovery_error, priority=FEED_PRIORITY + 1)
-        for path in self.source.start_paths:
-            request = self._page_request(rules.absolute(path), LINK_PRIORITY)
+        for url in self.source.start_urls:
+            request = self._page_request(rules.absolute(url), LINK_PRIORITY)
             if request is not None:
                 yield request
 
@@ -75,8 +76,11 @@ class SiteSpider(scrapy.Spider):
             return None
         if self.source.kind_of(normalized) == "excluded":
             return None
+        # Redirects are followed here rather than by the middleware, so that the old URL is seen
+        # (and kept as an alias) even when its target was already fetched.
         return scrapy.Request(normalized, callback=self.parse_page, errback=self.on_page_error,
-                              priority=priority)
+                              priority=priority,
+                              meta={"dont_redirect": True, "handle_httpstatus_list": REDIRECT_STATUSES})
 
     def parse_robots(self, response: Response):
         text = response.text if isinstance(response, TextResponse) else response.body.decode("utf-8", "replace")
@@ -125,6 +129,9 @@ class SiteSpider(scrapy.Spider):
     # -- pages ---------------------------------------------------------------------------------
 
     def parse_page(self, response: Response):
+        if response.status in REDIRECT_STATUSES:
+            yield from self._follow_redirect(response)
+            return
         if not isinstance(response, HtmlResponse):
             self.crawler.stats.inc_value("archive/skipped/not_html")
             return
@@ -132,13 +139,32 @@ class SiteSpider(scrapy.Spider):
         kind = self.source.kind_of(url)
         if kind in ("article", "page"):
             yield self._page_item(response, kind)
+        if not self.source.follow_links and kind != "listing":
+            return
         for link in self.links.extract_links(response):
             request = self._page_request(link.url, LINK_PRIORITY)
             if request is not None:
                 yield request
 
+    def _follow_redirect(self, response: Response):
+        location = response.headers.get("Location")
+        target = self.rules.normalize(response.urljoin(location.decode("latin-1"))) if location else None
+        if target is None or not self.rules.is_own(target):
+            logger.info("not following redirect of %s to %s", response.url, location)
+            self.crawler.stats.inc_value("archive/redirects/refused")
+            return
+        source_url = self.rules.normalize(response.url) or response.url
+        if self.source.kind_of(target) in ("article", "page") and target != source_url:
+            yield RedirectItem(source=self.source.name, from_url=source_url, to_url=target,
+                               status=response.status)
+        request = self._page_request(target, LINK_PRIORITY)
+        if request is not None:
+            yield request.replace(meta={**request.meta, "redirected_from": source_url})
+
     def _page_item(self, response: Response, kind: str) -> PageItem:
         redirects = response.meta.get("redirect_urls", [])
+        if response.meta.get("redirected_from"):
+            redirects = [response.meta["redirected_from"], *redirects]
         requested = redirects[0] if redirects else response.url
         seen = [self.rules.normalize(u) for u in (*redirects, response.url)]
         return PageItem(
