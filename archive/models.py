@@ -155,6 +155,31 @@ class Capture(Base):
     raw: Mapped[RawBlob | None] = relationship()
 
 
+class Event(Base):
+    """What a run (or a re-extraction) found about a page: one row per change, never for "unchanged".
+
+    ``kind`` is one of ``EVENT_KINDS``. ``details`` holds what the kind needs: words added/removed and the
+    similarity ratio for an edit, old and new titles for a retitling, the URLs of a move, the HTTP status
+    of a removal.
+    """
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"), index=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id"), index=True)
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id"))
+    kind: Mapped[str] = mapped_column(String(30), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    page: Mapped[Page] = relationship()
+
+
+EVENT_KINDS = ("new", "edited", "retitled", "removed", "restored", "moved", "extractor-change")
+
+
 class Version(Base):
     """One distinct cleaned content of a page. Never updated, except ``last_seen``.
 

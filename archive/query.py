@@ -45,6 +45,11 @@ def duplicate_targets(session: Session) -> dict[int, str]:
     return {page_id: url for page_id, url in rows}
 
 
+def page_urls(session: Session, source: str) -> list[str]:
+    """The canonical URLs of the archived pages of ``source``, live or removed, oldest first."""
+    return list(session.scalars(select(Page.url).where(Page.source == source).order_by(Page.id)))
+
+
 def list_runs(session: Session) -> list[Run]:
     return list(session.scalars(select(Run).order_by(Run.id)))
 

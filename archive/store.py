@@ -18,7 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .content import Content, digest_of
-from .models import Capture, Page, PageAlias, RawBlob, Run, Version, utcnow
+from .events import add_event, describe_change
+from .models import Capture, Event, Page, PageAlias, RawBlob, Run, Version, utcnow
 
 MAX_ERROR_DETAILS = 200
 
@@ -112,23 +113,8 @@ def _add_aliases(session: Session, page: Page, urls: Iterable[str]) -> None:
             session.add(PageAlias(url=url, page=page, first_seen=utcnow()))
 
 
-def record_redirect(session: Session, from_url: str, to_url: str) -> bool:
-    """Keeps ``from_url`` as an alias of the page at ``to_url``; False while that page is not archived yet.
-
-    A URL that is itself an archived page is left alone here: a page that moved is the change tracker's
-    business, not an alias.
-    """
-    target = find_page(session, to_url)
-    if target is None:
-        return False
-    existing = find_page(session, from_url)
-    if existing is None:
-        _add_aliases(session, target, [from_url])
-    return True
-
-
-def _new_version(session: Session, page: Page, number: int, content: Content, digest: str,
-                 capture: Capture, run_id: int | None, reason: str) -> Version:
+def _new_version(session: Session, page: Page, number: int, content: Content, digest: str, *,
+                 capture: Capture | None, run_id: int | None, reason: str, at: datetime) -> Version:
     version = Version(
         page=page,
         number=number,
@@ -147,14 +133,52 @@ def _new_version(session: Session, page: Page, number: int, content: Content, di
         template=content.template,
         extractor=content.extractor,
         reason=reason,
-        first_seen=capture.fetched_at,
-        last_seen=capture.fetched_at,
+        first_seen=at,
+        last_seen=at,
         run_id=run_id,
-        capture_id=capture.id,
+        capture_id=capture.id if capture is not None else None,
     )
     session.add(version)
     session.flush()
     return version
+
+
+def _capture_row(session: Session, run_id: int | None, page: Page | None, fetched: Fetched,
+                 extraction_status: str, error: str | None) -> Capture:
+    capture = Capture(
+        run_id=run_id,
+        page_id=page.id if page else None,
+        requested_url=fetched.requested_url,
+        url=fetched.url,
+        fetched_at=fetched.fetched_at,
+        http_status=fetched.status,
+        headers=dict(fetched.headers),
+        etag=fetched.header("ETag"),
+        last_modified=fetched.header("Last-Modified"),
+        content_type=fetched.header("Content-Type"),
+        raw_sha256=store_raw(session, fetched.body),
+        extraction_status=extraction_status,
+        extraction_error=error,
+    )
+    session.add(capture)
+    return capture
+
+
+def _move(session: Session, page: Page, new_url: str, at: datetime, run_id: int | None,
+          status: int | None = None) -> None:
+    """Gives ``page`` a new canonical URL, keeping the old one as an alias, and records the move."""
+    old_url = page.url
+    alias = session.scalar(select(PageAlias).where(PageAlias.url == new_url))
+    if alias is not None:
+        session.delete(alias)
+        session.flush()
+    page.url = new_url
+    session.flush()
+    _add_aliases(session, page, [old_url])
+    details = {"from_url": old_url, "to_url": new_url}
+    if status is not None:
+        details["http_status"] = status
+    add_event(session, page=page, kind="moved", at=at, run_id=run_id, details=details)
 
 
 def record_capture(
@@ -169,34 +193,26 @@ def record_capture(
     error: str | None = None,
     aliases: Iterable[str] = (),
 ) -> Outcome:
-    """Stores one fetched page and versions its content.
+    """Stores one fetched page, versions its content and records what changed.
 
-    ``page_url`` is the page's canonical URL; ``aliases`` are the other URLs it was reached under. With
-    ``content`` None (nothing extracted, or extraction failed with ``error``), the raw capture is kept and no
-    version is made. The same content as the latest version only moves ``last_seen``.
+    ``page_url`` is the page's canonical URL; ``aliases`` are the other URLs it was reached under (a page
+    found only through one of them has moved to ``page_url``). With ``content`` None (nothing extracted,
+    or extraction failed with ``error``), the raw capture is kept and no version is made. The same content
+    as the latest version only moves ``last_seen``.
     """
     run = session.get_one(Run, run_id) if run_id is not None else None
+    at = fetched.fetched_at
     page = find_page(session, page_url)
-    for alias in aliases:
-        page = page or find_page(session, alias)
+    moved_from = None
+    if page is None:
+        for alias in aliases:
+            page = find_page(session, alias)
+            if page is not None:
+                moved_from = page
+                break
 
-    raw_sha = store_raw(session, fetched.body)
-    capture = Capture(
-        run_id=run_id,
-        page_id=page.id if page else None,
-        requested_url=fetched.requested_url,
-        url=fetched.url,
-        fetched_at=fetched.fetched_at,
-        http_status=fetched.status,
-        headers=dict(fetched.headers),
-        etag=fetched.header("ETag"),
-        last_modified=fetched.header("Last-Modified"),
-        content_type=fetched.header("Content-Type"),
-        raw_sha256=raw_sha,
-        extraction_status="ok" if content is not None else ("failed" if error else "empty"),
-        extraction_error=error,
-    )
-    session.add(capture)
+    status = "ok" if content is not None else ("failed" if error else "empty")
+    capture = _capture_row(session, run_id, page, fetched, status, error)
     if run is not None:
         run.fetched += 1
 
@@ -208,14 +224,14 @@ def record_capture(
 
     digest = digest_of(content)
     if page is None:
-        page = Page(url=page_url, source=source, kind=kind, status="live",
-                    first_seen=fetched.fetched_at, last_seen=fetched.fetched_at,
+        page = Page(url=page_url, source=source, kind=kind, status="live", first_seen=at, last_seen=at,
                     translations=dict(content.translations))
         session.add(page)
         session.flush()
         capture.page_id = page.id
         session.flush()
-        version = _new_version(session, page, 1, content, digest, capture, run_id, "crawl")
+        version = _add_version(session, page, None, content, digest, capture=capture, run_id=run_id,
+                               reason="crawl", at=at)
         capture.version_id = version.id
         _add_aliases(session, page, aliases)
         if run is not None:
@@ -223,23 +239,147 @@ def record_capture(
             run.new_versions += 1
         return Outcome.NEW_PAGE
 
+    if moved_from is not None and page.url != page_url:
+        _move(session, page, page_url, at, run_id, fetched.status)
     session.flush()
-    page.last_seen = max(page.last_seen, fetched.fetched_at)
-    page.status = "live"
+    page.last_seen = max(page.last_seen, at)
+    if page.status == "removed":
+        page.status = "live"
+        add_event(session, page=page, kind="restored", at=at, run_id=run_id,
+                  details={"http_status": fetched.status})
     if page.translations != content.translations:
         page.translations = dict(content.translations)
     _add_aliases(session, page, aliases)
     current = latest_version(session, page)
     if current is not None and current.content_sha256 == digest:
-        current.last_seen = max(current.last_seen, fetched.fetched_at)
+        current.last_seen = max(current.last_seen, at)
         capture.version_id = current.id
         if run is not None:
             run.unchanged += 1
         return Outcome.UNCHANGED
 
-    number = current.number + 1 if current is not None else 1
-    version = _new_version(session, page, number, content, digest, capture, run_id, "crawl")
+    version = _add_version(session, page, current, content, digest, capture=capture, run_id=run_id,
+                           reason="crawl", at=at)
     capture.version_id = version.id
     if run is not None:
         run.new_versions += 1
     return Outcome.NEW_VERSION
+
+
+def _add_version(session: Session, page: Page, current: Version | None, content: Content, digest: str, *,
+                 capture: Capture | None, run_id: int | None, reason: str, at: datetime) -> Version:
+    """Appends a version after ``current`` and records the event that describes the change."""
+    number = current.number + 1 if current is not None else 1
+    version = _new_version(session, page, number, content, digest, capture=capture, run_id=run_id,
+                           reason=reason, at=at)
+    if reason == "extractor-change":
+        kind, details = "extractor-change", {"from_version": current.number if current else None}
+    elif current is None:
+        kind, details = "new", {"title": content.title}
+    else:
+        kind, details = describe_change(current, content.title, content.author, content.published, content.text)
+    add_event(session, page=page, kind=kind, at=at, run_id=run_id, version=version, details=details)
+    return version
+
+
+def record_reextraction(session: Session, page: Page, capture: Capture, content: Content) -> Version | None:
+    """A new extractor read ``capture`` of ``page`` as ``content``: a version marked as an extractor change
+    when the content differs from the latest version, else nothing. The capture itself is not modified.
+    """
+    digest = digest_of(content)
+    current = latest_version(session, page)
+    if current is not None and current.content_sha256 == digest:
+        return None
+    return _add_version(session, page, current, content, digest, capture=capture, run_id=None,
+                        reason="extractor-change", at=utcnow())
+
+
+def record_gone(session: Session, *, run_id: int | None, url: str, fetched: Fetched) -> bool:
+    """A URL answered 404/410: marks its page removed (keeping the response as evidence).
+
+    Returns False when no archived page has that URL. A page already removed stays as it is, and its
+    later 404s are not stored again.
+    """
+    page = find_page(session, url)
+    if page is None:
+        return False
+    if page.status != "removed":
+        capture = _capture_row(session, run_id, page, fetched, "gone", None)
+        page.status = "removed"
+        session.flush()
+        add_event(session, page=page, kind="removed", at=fetched.fetched_at, run_id=run_id,
+                  details={"http_status": fetched.status, "capture_id": capture.id})
+    return True
+
+
+def record_redirect(session: Session, from_url: str, to_url: str, *, run_id: int | None = None,
+                    status: int | None = None, at: datetime | None = None) -> bool:
+    """``from_url`` redirects to ``to_url``: an alias of the target, or a move of the page at ``from_url``.
+
+    Returns False while the target is not archived yet (the caller retries once it may be). When both
+    URLs are archived pages, the target (usually just created from the sitemap) is merged into the page
+    that moved, which keeps its identity and history under the new URL.
+    """
+    at = at or utcnow()
+    target = find_page(session, to_url)
+    moved = find_page(session, from_url)
+    if target is None:
+        return False
+    if moved is None:
+        _add_aliases(session, target, [from_url])
+        return True
+    if moved.id == target.id:
+        return True
+    new_url = target.url
+    _merge_into(session, keep=moved, absorbed=target, run_id=run_id)
+    _move(session, moved, new_url, at, run_id, status)
+    return True
+
+
+def _merge_into(session: Session, *, keep: Page, absorbed: Page, run_id: int | None) -> None:
+    """Folds ``absorbed`` (the same page under its new URL) into ``keep``, then deletes it.
+
+    The absorbed page's latest content becomes a new version of ``keep`` when it differs; its captures and
+    aliases move over; its own events (a "new" that was not) and versions go.
+    """
+    run = session.get(Run, run_id) if run_id is not None else None
+    kept_latest = latest_version(session, keep)
+    absorbed_latest = latest_version(session, absorbed)
+    target_version = kept_latest
+    if absorbed_latest is not None and (kept_latest is None
+                                        or absorbed_latest.content_sha256 != kept_latest.content_sha256):
+        capture = session.get(Capture, absorbed_latest.capture_id) if absorbed_latest.capture_id else None
+        content = Content(
+            title=absorbed_latest.title, author=absorbed_latest.author, published=absorbed_latest.published,
+            modified=absorbed_latest.modified, text=absorbed_latest.text, language=absorbed_latest.language,
+            language_probability=absorbed_latest.language_probability,
+            declared_language=absorbed_latest.declared_language, description=absorbed_latest.description,
+            image=absorbed_latest.image, translations=dict(absorbed.translations or {}),
+            template=absorbed_latest.template, extractor=absorbed_latest.extractor)
+        target_version = _add_version(session, keep, kept_latest, content, absorbed_latest.content_sha256,
+                                      capture=capture, run_id=run_id, reason="crawl",
+                                      at=absorbed_latest.first_seen)
+        target_version.last_seen = absorbed_latest.last_seen
+    elif kept_latest is not None and absorbed_latest is not None:
+        kept_latest.last_seen = max(kept_latest.last_seen, absorbed_latest.last_seen)
+    absorbed_versions = [v.id for v in absorbed.versions]
+    for capture in session.scalars(select(Capture).where(Capture.page_id == absorbed.id)):
+        capture.page_id = keep.id
+        if capture.version_id in absorbed_versions:
+            capture.version_id = target_version.id if target_version is not None else None
+    for alias in list(absorbed.aliases):
+        alias.page = keep
+    for event in session.scalars(select(Event).where(Event.page_id == absorbed.id)):
+        session.delete(event)
+    for other in session.scalars(select(Page).where(Page.duplicate_of_id == absorbed.id)):
+        other.duplicate_of_id = None
+    keep.last_seen = max(keep.last_seen, absorbed.last_seen)
+    keep.translations = dict(absorbed.translations or keep.translations or {})
+    if run is not None and absorbed.first_seen >= run.started_at:
+        run.new_pages -= 1  # the absorbed page was counted as new by this run: it was not
+        run.new_versions -= len(absorbed_versions)
+        if target_version is not kept_latest:
+            run.new_versions += 1
+    session.flush()
+    session.delete(absorbed)
+    session.flush()

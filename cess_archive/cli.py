@@ -152,6 +152,16 @@ def runs(db):
                    f"{run.new_pages:>9} {run.new_versions:>12} {run.unchanged:>9} {run.errors:>6}")
 
 
+def _register_tracking_commands() -> None:
+    from .tracking import COMMANDS
+
+    for command in COMMANDS:
+        cli.add_command(command)
+
+
+_register_tracking_commands()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: runs the CLI, turning every error into one line and an exit status."""
     try:

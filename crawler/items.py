@@ -43,3 +43,15 @@ class RedirectItem:
     from_url: str
     to_url: str
     status: int
+
+
+@dataclass
+class GoneItem:
+    """A URL that answered 404 or 410; the page archived under it, if any, is removed."""
+
+    source: str
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    fetched_at: datetime

@@ -11,12 +11,12 @@ import logging
 from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 
-from archive import Content, Fetched, Outcome, finish_run, make_engine, make_sessionmaker
-from archive import record_capture, record_error, record_redirect, start_run
+from archive import Fetched, Outcome, finish_run, make_engine, make_sessionmaker
+from archive import record_capture, record_error, record_gone, record_redirect, start_run
 from archive.duplicates import mark_duplicates
 
-from .cleaning import EXTRACTOR_VERSION, clean_html, decode_html
-from .items import FetchFailure, PageItem, RedirectItem
+from .extraction import extract, to_content
+from .items import FetchFailure, GoneItem, PageItem, RedirectItem
 from .sources import get_source
 from .urls import UrlRules
 
@@ -25,24 +25,6 @@ logger = logging.getLogger(__name__)
 
 class PageFailed(DropItem):
     """A content URL that could not be fetched; counted as an error of the run."""
-
-
-def content_from_record(record, translations: dict[str, str]) -> Content:
-    return Content(
-        title=record.title,
-        author=record.author,
-        published=record.published,
-        modified=record.modified,
-        text=record.text,
-        language=record.language,
-        language_probability=record.language_probability,
-        declared_language=record.declared_language,
-        description=record.description,
-        image=record.image,
-        translations=translations,
-        template=record.template,
-        extractor=EXTRACTOR_VERSION,
-    )
 
 
 class ExtractPipeline:
@@ -65,7 +47,7 @@ class ExtractPipeline:
 
     def _rules(self, item: PageItem) -> UrlRules:
         if self.rules is None:
-            self.rules = UrlRules(get_source(item.source))
+            self.rules = UrlRules.for_source(get_source(item.source))
         return self.rules
 
     def _page_url(self, item: PageItem, canonical: str | None) -> str:
@@ -98,20 +80,19 @@ class ExtractPipeline:
     def process_item(self, item):
         if not isinstance(item, PageItem):
             return item
-        try:
-            html = decode_html(item.body, item.headers.get("Content-Type"))
-            record = clean_html(html, item.url)
-        except Exception as exc:  # a broken page must not stop the crawl; its capture is still kept
-            logger.exception("extraction failed for %s", item.url)
+        extraction = extract(item.body, item.headers.get("Content-Type"), item.url)
+        record = extraction.record
+        if record is None:  # a broken page must not stop the crawl; its capture is still kept
+            logger.error("extraction failed for %s: %s", item.url, extraction.error)
             self.stats.inc_value("archive/extraction/failed")
-            item.error = f"{type(exc).__name__}: {exc}"
+            item.error = extraction.error
             item.page_url = self._page_url(item, None)
             return item
         item.page_url = self._page_url(item, record.canonical_url)
         if item.page_url != (self.rules.normalize(item.url) if self.rules else item.url):
             item.kind = self.source_kind(item.page_url)
         if record.text.strip():
-            item.content = content_from_record(record, self._translations(item, record.translations))
+            item.content = to_content(record, self._translations(item, record.translations))
             self.stats.inc_value(f"archive/extraction/{record.template}")
         else:
             logger.warning("no text extracted from %s", item.url)
@@ -159,9 +140,16 @@ class ArchivePipeline:
             raise PageFailed(f"{item.url}: {item.reason}")
         if isinstance(item, RedirectItem):
             with self.Session.begin() as session:
-                if not record_redirect(session, item.from_url, item.to_url):
+                if not self._redirect(session, item):
                     self.pending_redirects.append(item)  # its target is not archived yet
             self.stats.inc_value("archive/redirects")
+            return item
+        if isinstance(item, GoneItem):
+            fetched = Fetched(requested_url=item.url, url=item.url, status=item.status, body=item.body,
+                              fetched_at=item.fetched_at, headers=item.headers)
+            with self.Session.begin() as session:
+                if record_gone(session, run_id=self.run_id, url=item.url, fetched=fetched):
+                    self.stats.inc_value("archive/removed")
             return item
         if not isinstance(item, PageItem):
             return item
@@ -179,13 +167,16 @@ class ArchivePipeline:
         item.body = b""  # the raw bytes are stored; do not keep them alive in stats or feeds
         return item
 
+    def _redirect(self, session, item: RedirectItem) -> bool:
+        return record_redirect(session, item.from_url, item.to_url, run_id=self.run_id, status=item.status)
+
     def spider_closed(self, spider, reason):
         if self.Session is None or self.run_id is None:
             return
         status = "finished" if reason == "finished" else "interrupted"
         with self.Session.begin() as session:
             for redirect in self.pending_redirects:
-                record_redirect(session, redirect.from_url, redirect.to_url)
+                self._redirect(session, redirect)
             source = getattr(spider, "source", None)
             if source is not None:
                 duplicates = mark_duplicates(session, source.name)

@@ -8,6 +8,7 @@ tracking parameters (``utm_*`` and the like), and keeps every other query parame
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from urllib.parse import parse_qsl, quote, unquote_to_bytes, urlencode, urlsplit, urlunsplit
 
 from .sources import Source
@@ -41,17 +42,21 @@ def _requote(part: str, safe: str) -> str:
 
 
 class UrlRules:
-    """Normalises URLs for one source and tells which belong to it."""
+    """Normalises URLs for one origin (and its host aliases) and tells which belong to it."""
 
-    def __init__(self, source: Source):
-        base = urlsplit(source.base_url)
+    def __init__(self, base_url: str, host_aliases: Iterable[str] = ()):
+        base = urlsplit(base_url)
         self.scheme = base.scheme.lower()
         self.netloc = _netloc(self.scheme, base.netloc)
         own = _alias_netlocs(self.netloc)
-        for alias in source.host_aliases:
+        for alias in host_aliases:
             own |= _alias_netlocs(alias.lower())
         self.own_netlocs = frozenset(own)
         self.origin = f"{self.scheme}://{self.netloc}"
+
+    @classmethod
+    def for_source(cls, source: Source) -> UrlRules:
+        return cls(source.base_url, source.host_aliases)
 
     def normalize(self, url: str) -> str | None:
         """The one spelling of ``url``, or None when it is not an http(s) URL."""
@@ -83,3 +88,28 @@ class UrlRules:
         if path_or_url.startswith(("http://", "https://")):
             return path_or_url
         return self.origin + "/" + path_or_url.lstrip("/")
+
+
+def url_variants(url: str) -> list[str]:
+    """Spellings under which a page given as ``url`` may be archived, the given one first.
+
+    For looking pages up from any form a person may paste: raw Unicode or percent-encoded, with or without
+    ``www``, http or https, with tracking parameters or a fragment.
+    """
+    url = url.strip()
+    if "://" not in url:
+        url = "https://" + url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return []
+    if parts.scheme.lower() not in DEFAULT_PORTS or not parts.netloc:
+        return []
+    netloc = _netloc(parts.scheme.lower(), parts.netloc)
+    variants: list[str] = []
+    for scheme in dict.fromkeys((parts.scheme.lower(), "https", "http")):
+        for alias in sorted(_alias_netlocs(netloc), key=lambda n: n != netloc):
+            normalized = UrlRules(f"{scheme}://{alias}").normalize(url)
+            if normalized:
+                variants.append(normalized)
+    return list(dict.fromkeys(variants))

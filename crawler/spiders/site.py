@@ -17,18 +17,23 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
+from archive import make_engine, make_sessionmaker
+from archive.query import page_urls
+
 from ..discovery import parse_feed, parse_sitemap, sitemaps_in_robots
-from ..items import FetchFailure, PageItem, RedirectItem
+from ..items import FetchFailure, GoneItem, PageItem, RedirectItem
 from ..sources import DEFAULT_SOURCE, get_source
 from ..urls import UrlRules
 
 logger = logging.getLogger(__name__)
 
+KNOWN_PRIORITY = 30
 FEED_PRIORITY = 20
 SITEMAP_PRIORITY = 10
 LINK_PRIORITY = 0
 GONE_STATUSES = (404, 410)
 REDIRECT_STATUSES = [301, 302, 303, 307, 308]
+PERMANENT_REDIRECTS = (301, 308)
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024
 
 
@@ -46,11 +51,28 @@ class SiteSpider(scrapy.Spider):
                  sources_file: str | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.source = get_source(source, sources_file, base_url)
-        self.rules = UrlRules(self.source)
+        self.rules = UrlRules.for_source(self.source)
         self.links = LinkExtractor(tags=("a", "area", "link"), attrs=("href",), unique=True)
+
+    def known_urls(self) -> list[str]:
+        """The archived pages of this source on this origin: revisited so removals and moves are seen."""
+        db_url = self.settings.get("ARCHIVE_DB_URL")
+        if not self.settings.getbool("ARCHIVE_ENABLED", True):
+            return []
+        engine = make_engine(db_url)
+        try:
+            with make_sessionmaker(engine)() as session:
+                urls = page_urls(session, self.source.name)
+        finally:
+            engine.dispose()
+        return [url for url in urls if self.rules.is_own(url)]
 
     async def start(self):
         rules = self.rules
+        for url in self.known_urls():
+            request = self._page_request(url, KNOWN_PRIORITY)
+            if request is not None:
+                yield request
         if self.source.sitemaps_from_robots:
             yield scrapy.Request(rules.absolute("/robots.txt"), callback=self.parse_robots,
                                  errback=self.on_discovery_error, priority=SITEMAP_PRIORITY + 1)
@@ -154,12 +176,14 @@ class SiteSpider(scrapy.Spider):
             self.crawler.stats.inc_value("archive/redirects/refused")
             return
         source_url = self.rules.normalize(response.url) or response.url
-        if self.source.kind_of(target) in ("article", "page") and target != source_url:
+        permanent = response.status in PERMANENT_REDIRECTS
+        if permanent and self.source.kind_of(target) in ("article", "page") and target != source_url:
             yield RedirectItem(source=self.source.name, from_url=source_url, to_url=target,
                                status=response.status)
         request = self._page_request(target, LINK_PRIORITY)
         if request is not None:
-            yield request.replace(meta={**request.meta, "redirected_from": source_url})
+            # only a permanent redirect makes the old URL another name of the target page
+            yield request.replace(meta={**request.meta, "redirected_from": source_url}) if permanent else request
 
     def _page_item(self, response: Response, kind: str) -> PageItem:
         redirects = response.meta.get("redirect_urls", [])
@@ -182,10 +206,14 @@ class SiteSpider(scrapy.Spider):
     def on_page_error(self, failure: Failure):
         request = failure.request
         if failure.check(HttpError):
-            status = failure.value.response.status
+            response = failure.value.response
+            status = response.status
             if status in GONE_STATUSES:
                 logger.info("gone (%s): %s", status, request.url)
                 self.crawler.stats.inc_value("archive/gone")
+                yield GoneItem(source=self.source.name, url=self.rules.normalize(request.url) or request.url,
+                               status=status, headers=headers_dict(response), body=response.body,
+                               fetched_at=datetime.now(timezone.utc))
                 return
             reason = f"HTTP {status}"
         else:

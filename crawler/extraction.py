@@ -1,0 +1,63 @@
+"""From a raw capture to archive ``Content``: decode, clean, and name the extractor that did it.
+
+Used by the extraction pipeline during a crawl and by ``cess-archive reprocess`` on stored captures, so
+both produce the same content from the same bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+
+from archive import Content
+
+from .cleaning import EXTRACTOR_VERSION, CleanRecord, clean_html, decode_html
+
+
+def _package_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+EXTRACTOR_ID = (f"{EXTRACTOR_VERSION}; cess-archive {_package_version('cess-archive')}; "
+                f"trafilatura {_package_version('trafilatura')}")
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """The outcome of cleaning one capture: a record (possibly with empty text) or an error."""
+
+    record: CleanRecord | None
+    error: str | None = None
+
+    @property
+    def has_text(self) -> bool:
+        return self.record is not None and bool(self.record.text.strip())
+
+
+def extract(body: bytes, content_type: str | None, url: str) -> Extraction:
+    try:
+        return Extraction(clean_html(decode_html(body, content_type), url))
+    except Exception as exc:  # noqa: BLE001 - a broken page must not stop a crawl or a reprocess
+        return Extraction(None, f"{type(exc).__name__}: {exc}")
+
+
+def to_content(record: CleanRecord, translations: dict[str, str] | None = None,
+               extractor: str = EXTRACTOR_ID) -> Content:
+    return Content(
+        title=record.title,
+        author=record.author,
+        published=record.published,
+        modified=record.modified,
+        text=record.text,
+        language=record.language,
+        language_probability=record.language_probability,
+        declared_language=record.declared_language,
+        description=record.description,
+        image=record.image,
+        translations=dict(record.translations if translations is None else translations),
+        template=record.template,
+        extractor=extractor,
+    )
