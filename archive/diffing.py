@@ -81,3 +81,26 @@ def join_tokens(tokens: tuple[str, ...] | list[str]) -> str:
                 out.append(" ")
             out.append(token)
     return "".join(out)
+
+
+@dataclass(frozen=True)
+class Hunk:
+    """Paragraphs that are the same in both texts ("equal", with ``lines``) or a changed run ("change",
+    with the word-level ``ops`` of just those paragraphs)."""
+
+    kind: str
+    lines: tuple[str, ...] = ()
+    ops: tuple[DiffOp, ...] = ()
+
+
+def paragraph_diff(old: str, new: str) -> list[Hunk]:
+    """The diff as runs of unchanged paragraphs and word-level diffs of the changed ones."""
+    a, b = old.splitlines(), new.splitlines()
+    hunks: list[Hunk] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            hunks.append(Hunk("equal", lines=tuple(a[i1:i2])))
+        else:
+            ops = word_diff("\n".join(a[i1:i2]), "\n".join(b[j1:j2]))
+            hunks.append(Hunk("change", ops=tuple(ops)))
+    return hunks

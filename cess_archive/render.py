@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 import click
 
 from archive import iso_utc
-from archive.diffing import DiffOp, join_tokens
+from archive.diffing import DiffOp, Hunk, join_tokens
 from archive.history import ChangeEvent
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -49,7 +49,7 @@ def text_lines(events: Iterable[ChangeEvent]) -> Iterable[str]:
         version = f"v{event.version}" if event.version else "  "
         title = f" «{event.title}»" if event.title else ""
         extra = describe(event)
-        yield f"{iso_utc(event.at)}  {event.kind:<16} {version:<4} {event.page_url}{title}" + \
+        yield f"{short_time(event.at)}  {event.kind:<16} {version:<4} {event.page_url}{title}" + \
               (f"  ({extra})" if extra else "")
 
 
@@ -85,7 +85,12 @@ def atom_feed(events: list[ChangeEvent], *, feed_id: str, title: str) -> str:
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
 
-def terminal_diff(ops: list[DiffOp], *, color: bool) -> str:
+def short_time(value: datetime) -> str:
+    """ISO 8601 UTC to the second, for people."""
+    return iso_utc(value.replace(microsecond=0))
+
+
+def terminal_diff(ops: list[DiffOp] | tuple[DiffOp, ...], *, color: bool) -> str:
     """Word diff as text: coloured (red removed, green added) on a terminal, ``[-…-]``/``{+…+}`` otherwise."""
     out: list[str] = []
     for op in ops:
@@ -102,6 +107,26 @@ def terminal_diff(ops: list[DiffOp], *, color: bool) -> str:
             joined += " "
         joined += piece
     return joined
+
+
+def context_diff(hunks: list[Hunk], *, color: bool, context: int = 1) -> str:
+    """Changed paragraphs with ``context`` unchanged paragraphs around them; longer runs are collapsed."""
+    out: list[str] = []
+    for index, hunk in enumerate(hunks):
+        if hunk.kind == "change":
+            out.append(terminal_diff(hunk.ops, color=color))
+            continue
+        lines = list(hunk.lines)
+        before = lines[:context] if index > 0 else []
+        after = lines[-context:] if index < len(hunks) - 1 and context else []
+        skipped = len(lines) - len(before) - len(after)
+        if skipped <= 0:
+            out.extend(lines)
+            continue
+        out.extend(before)
+        out.append(f"⋯ {skipped} unchanged paragraph{'s' if skipped > 1 else ''}")
+        out.extend(after)
+    return "\n".join(out)
 
 
 def _side(ops: list[DiffOp], keep: str, tag: str) -> str:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive import find_page, iso_utc, make_sessionmaker
-from archive.diffing import word_diff
+from archive.diffing import paragraph_diff, word_diff
 from archive.history import (events_of_run, events_since, get_version, latest_run_id, page_aliases,
                              page_events, page_versions)
 from archive.models import Capture, Page, RawBlob, Run, Version
@@ -102,7 +102,7 @@ def history(url, db):
         page = resolve_page(session, url)
         click.echo(f"{page.url}")
         click.echo(f"  kind {page.kind}, {page.status}, source {page.source}, "
-                   f"first seen {iso_utc(page.first_seen)}, last seen {iso_utc(page.last_seen)}")
+                   f"first seen {render.short_time(page.first_seen)}, last seen {render.short_time(page.last_seen)}")
         for alias in page_aliases(session, page):
             click.echo(f"  also reached as {alias}")
         if page.duplicate_of_id:
@@ -114,12 +114,13 @@ def history(url, db):
             v, capture = info.version, info.capture
             provenance = ""
             if capture is not None:
-                provenance = f", capture HTTP {capture.http_status} of {iso_utc(capture.fetched_at)}"
+                provenance = f", capture HTTP {capture.http_status} of {render.short_time(capture.fetched_at)}"
                 if capture.etag:
                     provenance += f" ETag {capture.etag}"
                 provenance += f" raw sha256 {capture.raw_sha256[:12]}…" if capture.raw_sha256 else ""
             reason = " [extractor change]" if v.reason == "extractor-change" else ""
-            click.echo(f"  v{v.number}  {iso_utc(v.first_seen)} → {iso_utc(v.last_seen)}  «{v.title}»{reason}")
+            click.echo(f"  v{v.number}  {render.short_time(v.first_seen)} → {render.short_time(v.last_seen)}"
+                       f"  «{v.title}»{reason}")
             click.echo(f"       content {v.content_sha256[:12]}…{provenance}; extractor {v.extractor}")
         click.echo("events:")
         for line in render.text_lines(page_events(session, page)):
@@ -161,8 +162,10 @@ def show(url, number, raw, db):
 @click.option("--to", "to_number", type=int, help="Newer version (default: the latest).")
 @click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write a self-contained side-by-side HTML page.")
+@click.option("--context", default=1, show_default=True, type=click.IntRange(0),
+              help="Unchanged paragraphs shown around each change.")
 @click.option("--db", help=DB_HELP)
-def diff(url, from_number, to_number, html_file, db):
+def diff(url, from_number, to_number, html_file, context, db):
     """A word-level diff between two versions of a page (default: the last two)."""
     engine = _open(db)
     with make_sessionmaker(engine)() as session:
@@ -174,7 +177,9 @@ def diff(url, from_number, to_number, html_file, db):
             from_number = new.number - 1
         old = _version(session, page, from_number)
         ops = word_diff(old.text, new.text)
-        header = f"--- v{old.number} {iso_utc(old.first_seen)}\n+++ v{new.number} {iso_utc(new.first_seen)}"
+        hunks = paragraph_diff(old.text, new.text)
+        header = (f"--- v{old.number} {render.short_time(old.first_seen)}\n"
+                  f"+++ v{new.number} {render.short_time(new.first_seen)}")
         titles = (old.title, new.title)
         labels = (f"version {old.number} ({iso_utc(old.first_seen)})",
                   f"version {new.number} ({iso_utc(new.first_seen)})")
@@ -184,7 +189,7 @@ def diff(url, from_number, to_number, html_file, db):
     if (titles[0] or "") != (titles[1] or ""):
         click.echo(render.terminal_diff(word_diff(titles[0] or "", titles[1] or ""), color=color))
         click.echo()
-    click.echo(render.terminal_diff(ops, color=color))
+    click.echo(render.context_diff(hunks, color=color, context=context))
     if html_file is not None:
         if not html_file.parent.is_dir():
             raise CliError(f"cannot write {html_file}: directory {html_file.parent} does not exist")

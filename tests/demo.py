@@ -1,8 +1,10 @@
 """``make demo``: the whole job, offline, against the local copy of the site.
 
-Serves the copy on 127.0.0.1, crawls it with the real ``cess-archive`` command, then changes the site the
-way Wix does (a new build, a republished post: template only) and edits one paragraph, crawls again, and
-exports. It ends with a short summary: pages, versions, where the archive and the export are.
+Serves the copy on 127.0.0.1 and crawls it with the real ``cess-archive`` command. Then it changes the site
+the way Wix does (a new build, a republished post: template only) and the way an editor does (an edited
+paragraph, a new title, a deleted post, a renamed slug, a new post), and crawls again. It shows what the
+archivists' commands report, exports, and ends with a short summary: pages, versions, where the archive
+and the export are.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import sys
 from pathlib import Path
 
 from tests.site import SEED_000_SLUG, SEED_001_SLUG, LocalSite
+from tests.site.content_posts import DRONES, LNG_TERMINALS, SPACE
 
 DEMO_DIR = Path("data") / "demo"
 CLI = str(Path(sys.executable).with_name("cess-archive"))
@@ -38,11 +41,26 @@ def main() -> None:
     with LocalSite() as site:
         print(f"local copy of the site at {site.base_url}\n")
         cess("crawl", "--base-url", site.base_url, "--db", db, *LOCAL)
-        print("\nthe site changes: a new Wix build, a republished post, and one edited paragraph\n")
-        site.state.rebuild()
-        site.state.republish(SEED_001_SLUG)
-        site.state.edit_paragraph(SEED_000_SLUG, 1, "Paragraphe modifié par la rédaction pour la démonstration.")
+        print("\nthe site changes: a new Wix build and a republished post (template only), an edited "
+              "paragraph, a new title, a deleted post, a renamed slug, a new post\n")
+        state = site.state
+        state.rebuild()
+        state.republish(SEED_001_SLUG)
+        state.edit_paragraph(SEED_000_SLUG, 2, "Paragraphe modifié par la rédaction pour la démonstration.")
+        state.set_title(SPACE.slug, "Espace : la guerre des satellites est déjà là")
+        state.delete_post(LNG_TERMINALS.slug)
+        state.rename_post(DRONES.slug, "drones-et-infrastructures-critiques")
+        state.add_post("note-de-conjoncture-hiver-2026", "Note de conjoncture : hiver 2026",
+                       ["Le Centre publie sa note de conjoncture sur les menaces de l’hiver 2026.",
+                        "Trois tendances se dégagent : pression hybride, cybercriminalité, ingérences."])
         cess("crawl", "--base-url", site.base_url, "--db", db, *LOCAL)
+        edited = site.url(f"/post/{SEED_000_SLUG}")
+    print()
+    cess("changes", "--db", db)
+    print()
+    cess("history", edited, "--db", db)
+    print()
+    cess("diff", edited, "--db", db)
     print()
     cess("export", "--format", "jsonl", "--output", str(export_path), "--db", db, "--all-versions")
     cess("runs", "--db", db)
@@ -51,7 +69,7 @@ def main() -> None:
     kinds = {k: sum(1 for r in records if r["kind"] == k and r["version"] == 1) for k in ("article", "page")}
     print("\nsummary")
     print(f"  pages:    {len(pages)} ({kinds['article']} articles, {kinds['page']} pages)")
-    print(f"  versions: {len(records)} ({len(records) - len(pages)} page(s) edited since the first crawl)")
+    print(f"  versions: {len(records)} ({len(records) - len(pages)} made by edits since the first crawl)")
     print(f"  archive:  {DEMO_DIR / 'archive.sqlite'}")
     print(f"  export:   {export_path} (every version, one JSON record a line)")
 
