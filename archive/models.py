@@ -77,6 +77,7 @@ class Run(Base):
     new_pages: Mapped[int] = mapped_column(Integer, default=0)
     new_versions: Mapped[int] = mapped_column(Integer, default=0)
     unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    not_modified: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[int] = mapped_column(Integer, default=0)
     error_details: Mapped[list | None] = mapped_column(JSON)
 

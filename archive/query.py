@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from .models import Page, Run, Version
+from .models import Capture, Page, Run, Version
 
 STREAM_BATCH = 500
 
@@ -45,9 +46,30 @@ def duplicate_targets(session: Session) -> dict[int, str]:
     return {page_id: url for page_id, url in rows}
 
 
-def page_urls(session: Session, source: str) -> list[str]:
-    """The canonical URLs of the archived pages of ``source``, live or removed, oldest first."""
-    return list(session.scalars(select(Page.url).where(Page.source == source).order_by(Page.id)))
+@dataclass(frozen=True)
+class KnownPage:
+    """An archived page as the next crawl needs it: where it is, and the validators of its last capture."""
+
+    url: str
+    status: str
+    etag: str | None
+    last_modified: str | None
+
+
+def known_pages(session: Session, source: str) -> list[KnownPage]:
+    """The archived pages of ``source``, live or removed, oldest first, with the ETag and Last-Modified
+    of the capture their latest version came from (for conditional requests)."""
+    latest = (select(Version.page_id, func.max(Version.number).label("number"))
+              .group_by(Version.page_id).subquery())
+    query = (
+        select(Page.url, Page.status, Capture.etag, Capture.last_modified)
+        .outerjoin(latest, latest.c.page_id == Page.id)
+        .outerjoin(Version, (Version.page_id == Page.id) & (Version.number == latest.c.number))
+        .outerjoin(Capture, Capture.id == Version.capture_id)
+        .where(Page.source == source)
+        .order_by(Page.id)
+    )
+    return [KnownPage(*row) for row in session.execute(query)]
 
 
 def list_runs(session: Session) -> list[Run]:

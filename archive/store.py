@@ -144,7 +144,7 @@ def _new_version(session: Session, page: Page, number: int, content: Content, di
 
 
 def _capture_row(session: Session, run_id: int | None, page: Page | None, fetched: Fetched,
-                 extraction_status: str, error: str | None) -> Capture:
+                 extraction_status: str, error: str | None, *, store_body: bool = True) -> Capture:
     capture = Capture(
         run_id=run_id,
         page_id=page.id if page else None,
@@ -156,7 +156,7 @@ def _capture_row(session: Session, run_id: int | None, page: Page | None, fetche
         etag=fetched.header("ETag"),
         last_modified=fetched.header("Last-Modified"),
         content_type=fetched.header("Content-Type"),
-        raw_sha256=store_raw(session, fetched.body),
+        raw_sha256=store_raw(session, fetched.body) if store_body else None,
         extraction_status=extraction_status,
         extraction_error=error,
     )
@@ -292,6 +292,25 @@ def record_reextraction(session: Session, page: Page, capture: Capture, content:
         return None
     return _add_version(session, page, current, content, digest, capture=capture, run_id=None,
                         reason="extractor-change", at=utcnow())
+
+
+def record_not_modified(session: Session, *, run_id: int | None, url: str, fetched: Fetched) -> bool:
+    """A conditional request answered 304: the latest version is confirmed, nothing is downloaded.
+
+    Returns False when no archived page (with a version) has that URL.
+    """
+    page = find_page(session, url)
+    current = latest_version(session, page) if page is not None else None
+    if current is None:
+        return False
+    capture = _capture_row(session, run_id, page, fetched, "not-modified", None, store_body=False)
+    capture.version_id = current.id
+    current.last_seen = max(current.last_seen, fetched.fetched_at)
+    page.last_seen = max(page.last_seen, fetched.fetched_at)
+    run = session.get(Run, run_id) if run_id is not None else None
+    if run is not None:
+        run.not_modified += 1
+    return True
 
 
 def record_gone(session: Session, *, run_id: int | None, url: str, fetched: Fetched) -> bool:

@@ -56,7 +56,8 @@ def parse_sets(values: tuple[str, ...]) -> dict[str, str]:
 
 def summary_line(run: Run) -> str:
     return (f"run {run.id} {run.status}: fetched {run.fetched}, new pages {run.new_pages}, "
-            f"new versions {run.new_versions}, unchanged {run.unchanged}, errors {run.errors}")
+            f"new versions {run.new_versions}, unchanged {run.unchanged}, not modified {run.not_modified}, "
+            f"errors {run.errors}")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -101,7 +102,7 @@ def crawl(source, sources_file, base_url, db, sets, log_level):
         run = session.get_one(Run, outcome.run_id)
     engine.dispose()
     click.echo(summary_line(run))
-    if run.fetched == 0:
+    if run.fetched == 0 and run.not_modified == 0:
         discovery_errors = outcome.stats.get("archive/discovery/errors", 0)
         raise CliError(f"nothing could be fetched ({run.errors + discovery_errors} errors): "
                        f"is {base_url or 'the site'} reachable?", EXIT_CANNOT_RUN)

@@ -55,3 +55,13 @@ class GoneItem:
     headers: dict[str, str]
     body: bytes
     fetched_at: datetime
+
+
+@dataclass
+class NotModifiedItem:
+    """A conditional request for an archived page answered 304 Not Modified."""
+
+    source: str
+    url: str
+    headers: dict[str, str]
+    fetched_at: datetime

@@ -12,11 +12,11 @@ from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 
 from archive import Fetched, Outcome, finish_run, make_engine, make_sessionmaker
-from archive import record_capture, record_error, record_gone, record_redirect, start_run
+from archive import record_capture, record_error, record_gone, record_not_modified, record_redirect, start_run
 from archive.duplicates import mark_duplicates
 
 from .extraction import extract, to_content
-from .items import FetchFailure, GoneItem, PageItem, RedirectItem
+from .items import FetchFailure, GoneItem, NotModifiedItem, PageItem, RedirectItem
 from .sources import get_source
 from .urls import UrlRules
 
@@ -143,6 +143,12 @@ class ArchivePipeline:
                 if not self._redirect(session, item):
                     self.pending_redirects.append(item)  # its target is not archived yet
             self.stats.inc_value("archive/redirects")
+            return item
+        if isinstance(item, NotModifiedItem):
+            fetched = Fetched(requested_url=item.url, url=item.url, status=304, body=b"",
+                              fetched_at=item.fetched_at, headers=item.headers)
+            with self.Session.begin() as session:
+                record_not_modified(session, run_id=self.run_id, url=item.url, fetched=fetched)
             return item
         if isinstance(item, GoneItem):
             fetched = Fetched(requested_url=item.url, url=item.url, status=item.status, body=item.body,

@@ -2,7 +2,8 @@
 
 Archive settings (prefix ``ARCHIVE_``): ``ARCHIVE_DB_URL`` (SQLAlchemy URL; default ``$CESS_ARCHIVE_DB`` or
 ``./data/cess-archive.sqlite``), ``ARCHIVE_ENABLED`` (store nothing when off), ``ARCHIVE_CONTACT_URL``
-(named in the User-Agent).
+(named in the User-Agent), ``ARCHIVE_CONDITIONAL`` (revisit archived pages with If-None-Match /
+If-Modified-Since from their last capture; default on).
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -46,6 +47,7 @@ ITEM_PIPELINES = {
 
 ARCHIVE_ENABLED = True
 ARCHIVE_DB_URL = None
+ARCHIVE_CONDITIONAL = True
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -18,10 +18,10 @@ from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
 from archive import make_engine, make_sessionmaker
-from archive.query import page_urls
+from archive.query import KnownPage, known_pages
 
 from ..discovery import parse_feed, parse_sitemap, sitemaps_in_robots
-from ..items import FetchFailure, GoneItem, PageItem, RedirectItem
+from ..items import FetchFailure, GoneItem, NotModifiedItem, PageItem, RedirectItem
 from ..sources import DEFAULT_SOURCE, get_source
 from ..urls import UrlRules
 
@@ -54,23 +54,38 @@ class SiteSpider(scrapy.Spider):
         self.rules = UrlRules.for_source(self.source)
         self.links = LinkExtractor(tags=("a", "area", "link"), attrs=("href",), unique=True)
 
-    def known_urls(self) -> list[str]:
+    def known_pages(self) -> list[KnownPage]:
         """The archived pages of this source on this origin: revisited so removals and moves are seen."""
-        db_url = self.settings.get("ARCHIVE_DB_URL")
         if not self.settings.getbool("ARCHIVE_ENABLED", True):
             return []
-        engine = make_engine(db_url)
+        engine = make_engine(self.settings.get("ARCHIVE_DB_URL"))
         try:
             with make_sessionmaker(engine)() as session:
-                urls = page_urls(session, self.source.name)
+                pages = known_pages(session, self.source.name)
         finally:
             engine.dispose()
-        return [url for url in urls if self.rules.is_own(url)]
+        return [page for page in pages if self.rules.is_own(page.url)]
+
+    def _revisit_request(self, page: KnownPage) -> scrapy.Request | None:
+        """A request for an archived page, conditional on its last capture when it is live."""
+        request = self._page_request(page.url, KNOWN_PRIORITY)
+        if request is None or page.status != "live" or not self.settings.getbool("ARCHIVE_CONDITIONAL", True):
+            return request
+        headers = {}
+        if page.etag:
+            headers["If-None-Match"] = page.etag
+        if page.last_modified:
+            headers["If-Modified-Since"] = page.last_modified
+        if not headers:
+            return request
+        self.crawler.stats.inc_value("archive/conditional_requests")
+        return request.replace(headers=headers,
+                               meta={**request.meta, "handle_httpstatus_list": [*REDIRECT_STATUSES, 304]})
 
     async def start(self):
         rules = self.rules
-        for url in self.known_urls():
-            request = self._page_request(url, KNOWN_PRIORITY)
+        for page in self.known_pages():
+            request = self._revisit_request(page)
             if request is not None:
                 yield request
         if self.source.sitemaps_from_robots:
@@ -151,6 +166,11 @@ class SiteSpider(scrapy.Spider):
     # -- pages ---------------------------------------------------------------------------------
 
     def parse_page(self, response: Response):
+        if response.status == 304:
+            self.crawler.stats.inc_value("archive/not_modified")
+            yield NotModifiedItem(source=self.source.name, url=self.rules.normalize(response.url) or response.url,
+                                  headers=headers_dict(response), fetched_at=datetime.now(timezone.utc))
+            return
         if response.status in REDIRECT_STATUSES:
             yield from self._follow_redirect(response)
             return
