@@ -399,6 +399,8 @@ def _merge_into(session: Session, *, keep: Page, absorbed: Page, run_id: int | N
         run.new_versions -= len(absorbed_versions)
         if target_version is not kept_latest:
             run.new_versions += 1
+        else:
+            run.unchanged += 1  # the capture of the absorbed page confirmed the moved page's content
     session.flush()
     session.delete(absorbed)
     session.flush()

@@ -15,7 +15,8 @@ from archive import Fetched, Outcome, finish_run, make_engine, make_sessionmaker
 from archive import record_capture, record_error, record_gone, record_not_modified, record_redirect, start_run
 from archive.duplicates import mark_duplicates
 
-from .extraction import extract, to_content
+from .extraction import to_content
+from .workers import ExtractionPool
 from .items import FetchFailure, GoneItem, NotModifiedItem, PageItem, RedirectItem
 from .sources import get_source
 from .urls import UrlRules
@@ -28,22 +29,35 @@ class PageFailed(DropItem):
 
 
 class ExtractPipeline:
-    """Cleans the page and decides its canonical URL."""
+    """Cleans the page in a worker process (``ARCHIVE_EXTRACT_WORKERS``, with a hard per-page timeout of
+    ``ARCHIVE_EXTRACT_TIMEOUT`` seconds) and decides its canonical URL."""
 
-    def __init__(self, stats):
+    def __init__(self, stats, workers: int, timeout: float):
         self.stats = stats
+        self.workers = workers
+        self.timeout = timeout
+        self.pool: ExtractionPool | None = None
         self.rules: UrlRules | None = None
         self.source = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        pipeline = cls(crawler.stats)
+        settings = crawler.settings
+        pipeline = cls(crawler.stats, settings.getint("ARCHIVE_EXTRACT_WORKERS", 2),
+                       settings.getfloat("ARCHIVE_EXTRACT_TIMEOUT", 60.0))
         crawler.signals.connect(pipeline.spider_opened, signal=signals.spider_opened)
         return pipeline
 
     def spider_opened(self, spider):
         self.rules = getattr(spider, "rules", None)
         self.source = getattr(spider, "source", None)
+
+    def open_spider(self):
+        self.pool = ExtractionPool(self.workers, self.timeout)
+
+    def close_spider(self):
+        if self.pool is not None:
+            self.pool.close()
 
     def _rules(self, item: PageItem) -> UrlRules:
         if self.rules is None:
@@ -77,10 +91,10 @@ class ExtractPipeline:
                 found[language] = normalized
         return found
 
-    def process_item(self, item):
+    async def process_item(self, item):
         if not isinstance(item, PageItem):
             return item
-        extraction = extract(item.body, item.headers.get("Content-Type"), item.url)
+        extraction = await self.pool.extract(item.body, item.headers.get("Content-Type"), item.url)
         record = extraction.record
         if record is None:  # a broken page must not stop the crawl; its capture is still kept
             logger.error("extraction failed for %s: %s", item.url, extraction.error)

@@ -3,7 +3,9 @@
 Archive settings (prefix ``ARCHIVE_``): ``ARCHIVE_DB_URL`` (SQLAlchemy URL; default ``$CESS_ARCHIVE_DB`` or
 ``./data/cess-archive.sqlite``), ``ARCHIVE_ENABLED`` (store nothing when off), ``ARCHIVE_CONTACT_URL``
 (named in the User-Agent), ``ARCHIVE_CONDITIONAL`` (revisit archived pages with If-None-Match /
-If-Modified-Since from their last capture; default on).
+If-Modified-Since from their last capture; default on), ``ARCHIVE_EXTRACT_WORKERS`` (extraction worker
+processes; 0 runs it in the crawler's process) and ``ARCHIVE_EXTRACT_TIMEOUT`` (seconds one page may take to
+clean before it is recorded as failed).
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -48,6 +50,8 @@ ITEM_PIPELINES = {
 ARCHIVE_ENABLED = True
 ARCHIVE_DB_URL = None
 ARCHIVE_CONDITIONAL = True
+ARCHIVE_EXTRACT_WORKERS = 2
+ARCHIVE_EXTRACT_TIMEOUT = 60.0
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
