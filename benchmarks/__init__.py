@@ -1,0 +1,1 @@
+"""Benchmarks of cess-archive (not tests: nothing here is timed or asserted)."""
