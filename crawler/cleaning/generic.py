@@ -15,6 +15,9 @@ Settings, chosen by measuring on the fixtures:
   a short extraction with recall settings;
 - ``include_images=False``, ``include_links=False``, ``include_formatting=False``.
 
+Before trafilatura, the page's template landmarks (navigation, asides, the site's header and footer) are
+removed: on a page whose article is empty, trafilatura's fallbacks would return them as the text.
+
 The text is rendered from trafilatura's XML body with the same block walk as the Wix rule (one
 paragraph, heading, list item, quote or table row a line, no "- " list markers, line breaks inside a
 paragraph read as spaces), so that both rules produce the same kind of text. Lines without a letter
@@ -150,12 +153,39 @@ def render_body(body: etree._Element | None) -> str:
     return join_lines(block.text for block in collect_blocks(body, _OUTPUT_BLOCKS, _OUTPUT_SKIPPED))
 
 
+_LANDMARK_ROLES = ("navigation", "banner", "contentinfo", "complementary", "search")
+_CONTENT_CONTAINERS = frozenset({"article", "main"})
+
+
+def prune_landmarks(tree: HtmlElement) -> None:
+    """Remove the page's template landmarks, which are never article text.
+
+    ``nav``, ``aside``, ARIA navigation/banner/contentinfo/complementary/search regions, and a ``header``
+    or ``footer`` that is not inside an ``article`` or ``main`` (the site's, not the article's). When an
+    article is empty, trafilatura's fallbacks would otherwise return the menu or the footer as its text.
+    """
+    doomed = []
+    for element in tree.iter():
+        tag = element.tag if isinstance(element.tag, str) else ""
+        role = (element.get("role") or "").strip().lower() if tag else ""
+        if tag in ("nav", "aside") or role in _LANDMARK_ROLES:
+            doomed.append(element)
+        elif tag in ("header", "footer") and not any(
+                ancestor.tag in _CONTENT_CONTAINERS for ancestor in element.iterancestors()):
+            doomed.append(element)
+    for element in doomed:
+        parent = element.getparent()
+        if parent is not None and not any(ancestor in doomed for ancestor in element.iterancestors()):
+            element.drop_tree()
+
+
 def extract_generic(root: HtmlElement, url: str | None) -> GenericResult:
     """trafilatura's main text of the page, one block a line, and its author/title guesses."""
     if trafilatura is None:
         return GenericResult()
     try:
         tree = copy.deepcopy(root)
+        prune_landmarks(tree)
         captions_as_paragraphs(tree)
         layout_tables_as_divs(tree)
         document = trafilatura.bare_extraction(
