@@ -80,6 +80,7 @@ class Run(Base):
     not_modified: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[int] = mapped_column(Integer, default=0)
     error_details: Mapped[list | None] = mapped_column(JSON)
+    stats: Mapped[dict | None] = mapped_column(JSON)  # the crawler's counters at the end of the run
 
 
 class Page(Base):

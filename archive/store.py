@@ -59,10 +59,13 @@ def start_run(session: Session, source: str, base_url: str | None = None) -> Run
     return run
 
 
-def finish_run(session: Session, run_id: int, status: str, reason: str | None = None) -> Run:
+def finish_run(session: Session, run_id: int, status: str, reason: str | None = None,
+               stats: dict | None = None) -> Run:
     run = session.get_one(Run, run_id)
     run.status = status
     run.finish_reason = reason
+    if stats is not None:
+        run.stats = stats
     run.finished_at = utcnow()
     return run
 

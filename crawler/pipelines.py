@@ -187,6 +187,13 @@ class ArchivePipeline:
         item.body = b""  # the raw bytes are stored; do not keep them alive in stats or feeds
         return item
 
+    def _stats_snapshot(self) -> dict:
+        """The crawler's counters worth keeping with the run (JSON-safe)."""
+        kept = ("archive/", "retry/", "downloader/response_status_count/", "downloader/exception_type_count/",
+                "robotstxt/", "dupefilter/", "item_dropped_reasons_count/")
+        return {key: value for key, value in self.stats.get_stats().items()
+                if key.startswith(kept) and isinstance(value, (int, float, str))}
+
     def _redirect(self, session, item: RedirectItem) -> bool:
         return record_redirect(session, item.from_url, item.to_url, run_id=self.run_id, status=item.status)
 
@@ -201,6 +208,6 @@ class ArchivePipeline:
             if source is not None:
                 duplicates = mark_duplicates(session, source.name)
                 self.stats.set_value("archive/duplicates", duplicates)
-            finish_run(session, self.run_id, status, reason)
+            finish_run(session, self.run_id, status, reason, stats=self._stats_snapshot())
         self.engine.dispose()
         logger.info("crawl run %s %s (%s)", self.run_id, status, reason)

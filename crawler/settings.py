@@ -5,7 +5,8 @@ Archive settings (prefix ``ARCHIVE_``): ``ARCHIVE_DB_URL`` (SQLAlchemy URL; defa
 (named in the User-Agent), ``ARCHIVE_CONDITIONAL`` (revisit archived pages with If-None-Match /
 If-Modified-Since from their last capture; default on), ``ARCHIVE_EXTRACT_WORKERS`` (extraction worker
 processes; 0 runs it in the crawler's process) and ``ARCHIVE_EXTRACT_TIMEOUT`` (seconds one page may take to
-clean before it is recorded as failed).
+clean before it is recorded as failed), ``ARCHIVE_RETRY_AFTER_MAX`` (longest ``Retry-After`` wait obeyed,
+seconds), ``ARCHIVE_MAX_QUERY_VARIANTS`` (distinct query strings followed per path: a spider-trap bound).
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -42,6 +43,11 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # no listening port on an unattended crawler
 DEPTH_LIMIT = 10
 
+DOWNLOADER_MIDDLEWARES = {
+    # before the standard RetryMiddleware (550) sees the answer
+    "crawler.middlewares.RetryAfterMiddleware": 560,
+}
+
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 300,
     "crawler.pipelines.ArchivePipeline": 800,
@@ -52,6 +58,8 @@ ARCHIVE_DB_URL = None
 ARCHIVE_CONDITIONAL = True
 ARCHIVE_EXTRACT_WORKERS = 2
 ARCHIVE_EXTRACT_TIMEOUT = 60.0
+ARCHIVE_RETRY_AFTER_MAX = 120.0
+ARCHIVE_MAX_QUERY_VARIANTS = 5
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

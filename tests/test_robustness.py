@@ -42,3 +42,126 @@ def test_pathological_page_times_out_in_a_worker_and_the_crawl_goes_on(db_url, t
         details = connection.execute("SELECT error_details FROM runs").fetchone()[0]
     assert status == "failed" and "timed out" in error and raw  # the raw capture is kept
     assert "/slow" in details
+
+
+# -- HTTP faults on the local copy of the site ------------------------------------------------------------
+
+def _captures(db_url: str, like: str) -> list[tuple]:
+    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
+        return connection.execute("SELECT http_status, extraction_status FROM captures WHERE url LIKE ?",
+                                  (f"%{like}",)).fetchall()
+
+
+def _run_row(db_url: str) -> dict:
+    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
+        connection.row_factory = sqlite3.Row
+        return dict(connection.execute("SELECT * FROM runs ORDER BY id DESC LIMIT 1").fetchone())
+
+
+def _crawl_site(site, db_url, *extra):
+    return cess("crawl", "--base-url", site.base_url, "--db", db_url, *FAST, *extra)
+
+
+import json  # noqa: E402
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("status", [503, 429])
+def test_retry_after_then_success(fresh_site, db_url, status):
+    site = fresh_site
+    post = site.state.live_posts()[0]
+    site.state.set_fault(post.path, status=status, times=2, headers={"Retry-After": "1"})
+    result = _crawl_site(site, db_url)
+    assert result.exit_code == 0, result.output
+    asked = [r for r in site.requests if r.decoded_path == post.path]
+    assert [r.status for r in asked] == [status, status, 200]
+    assert _captures(db_url, urlpath(post.path)) == [(200, "ok")]
+    stats = json.loads(_run_row(db_url)["stats"])
+    assert stats["retry/count"] == 2 and stats["archive/retry_after_waits"] == 2
+
+
+def urlpath(path: str) -> str:
+    from urllib.parse import quote
+
+    return quote(path, safe="/")
+
+
+def test_always_503_fails_the_page_and_loses_nothing(fresh_site, db_url):
+    site = fresh_site
+    assert _crawl_site(site, db_url).exit_code == 0
+    post = site.state.live_posts()[1]
+    site.state.rebuild()  # new validators: every page is downloaded again
+    site.state.set_fault(post.path, status=503)
+    result = _crawl_site(site, db_url, "--set", "RETRY_TIMES=1")
+    assert result.exit_code == 1, result.output
+    run = _run_row(db_url)
+    assert run["status"] == "finished" and run["errors"] == 1 and urlpath(post.path) in run["error_details"]
+    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
+        page = connection.execute("SELECT status, (SELECT count(*) FROM versions v WHERE v.page_id = p.id) "
+                                  "FROM pages p WHERE url LIKE ?", (f"%{urlpath(post.path)}",)).fetchone()
+    assert page == ("live", 1)  # still archived, still live, its version intact
+
+
+def test_timeout_is_an_error_not_a_capture(fresh_site, db_url):
+    site = fresh_site
+    post = site.state.live_posts()[2]
+    site.state.set_fault(post.path, status=None, delay=4)
+    result = _crawl_site(site, db_url, "--set", "DOWNLOAD_TIMEOUT=1", "--set", "RETRY_TIMES=0")
+    assert result.exit_code == 1, result.output
+    assert _captures(db_url, urlpath(post.path)) == []
+    assert "TimeoutError" in _run_row(db_url)["error_details"]
+
+
+# -- broken transfers ---------------------------------------------------------------------------------
+
+def _raw_page(body: bytes, *, length: int | None = None, chunked: bool = False, extra: bytes = b"") -> bytes:
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nConnection: close\r\n" + extra
+    if chunked:
+        return head + b"Transfer-Encoding: chunked\r\n\r\n" + f"{len(body):x}\r\n".encode() + body + b"\r\n"
+    return head + f"Content-Length: {length if length is not None else len(body)}\r\n\r\n".encode() + body
+
+
+def test_truncated_and_endless_bodies_are_never_stored(db_url, tmp_path):
+    from tests.other_sites import RawSite
+
+    article = _html("Article complet", "<p>" + "Texte de l’article sur la défense européenne. " * 40 + "</p>")
+    answers = {
+        "/ok": (_raw_page(article), 0),
+        "/short": (_raw_page(article[:300], length=len(article)), 0),  # closes before Content-Length
+        "/chunked": (_raw_page(article[:400], chunked=True), 0),  # no final 0-length chunk
+        "/endless": (_raw_page(article[:200], length=len(article)), 30),  # never finishes its body
+    }
+    sources = tmp_path / "sources.toml"
+    sources.write_text('[[source]]\nname = "raw"\nbase_url = "https://raw.example"\nsitemaps_from_robots = false\n'
+                       'follow_links = false\nstart_urls = ["/ok", "/short", "/chunked", "/endless"]\n',
+                       encoding="utf-8")
+    with RawSite(answers) as site:
+        result = cess("crawl", "--sources", str(sources), "--source", "raw", "--base-url", site.base_url,
+                      "--db", db_url, *FAST, "--set", "DOWNLOAD_TIMEOUT=3", "--set", "RETRY_TIMES=0")
+    assert result.exit_code == 1, result.output
+    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
+        stored = [row[0].rsplit("/", 1)[1] for row in connection.execute("SELECT url FROM captures")]
+    assert stored == ["ok"]
+    assert _run_row(db_url)["errors"] == 3
+
+
+def test_oversized_body_and_gzip_bomb_are_dropped(db_url, tmp_path):
+    import gzip
+
+    big = _html("Trop gros", "<p>" + "x" * 600_000 + "</p>")
+    bomb = gzip.compress(b"<html><body>" + b"A" * 50_000_000 + b"</body></html>", compresslevel=9)
+    pages = {"/big": (200, "text/html; charset=utf-8", big),
+             "/ok": (200, "text/html; charset=utf-8", _html("Page normale", "<p>" + "Une page normale. " * 30 + "</p>"))}
+    sources = tmp_path / "sources.toml"
+    sources.write_text('[[source]]\nname = "sizes"\nbase_url = "https://sizes.example"\nsitemaps_from_robots = false\n'
+                       'follow_links = false\nstart_urls = ["/big", "/bomb", "/ok"]\n', encoding="utf-8")
+    with StaticSite(pages) as site:
+        site.pages["/bomb"] = (200, "text/html; charset=utf-8", bomb)
+        site.extra_headers = {"/bomb": {"Content-Encoding": "gzip"}}
+        result = cess("crawl", "--sources", str(sources), "--source", "sizes", "--base-url", site.base_url,
+                      "--db", db_url, *FAST, "--set", "DOWNLOAD_MAXSIZE=500000", "--set", "DOWNLOAD_WARNSIZE=0")
+    assert result.exit_code == 1, result.output
+    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
+        stored = [row[0].rsplit("/", 1)[1] for row in connection.execute("SELECT url FROM captures")]
+    assert stored == ["ok"]
+    assert _run_row(db_url)["errors"] == 2

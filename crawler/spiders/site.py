@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import HtmlResponse, Response, TextResponse
@@ -53,6 +54,7 @@ class SiteSpider(scrapy.Spider):
         self.source = get_source(source, sources_file, base_url)
         self.rules = UrlRules.for_source(self.source)
         self.links = LinkExtractor(tags=("a", "area", "link"), attrs=("href",), unique=True)
+        self.query_variants: dict[str, set[str]] = {}
 
     def known_pages(self) -> list[KnownPage]:
         """The archived pages of this source on this origin: revisited so removals and moves are seen."""
@@ -107,11 +109,26 @@ class SiteSpider(scrapy.Spider):
         return scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_discovery_error,
                               priority=SITEMAP_PRIORITY + 1)
 
+    def _within_trap_bounds(self, url: str) -> bool:
+        """At most ``ARCHIVE_MAX_QUERY_VARIANTS`` distinct query strings per path (calendars, filters and
+        session parameters otherwise make endless URLs); path depth is bounded by ``DEPTH_LIMIT``."""
+        parts = urlsplit(url)
+        if not parts.query:
+            return True
+        seen = self.query_variants.setdefault(parts.path, set())
+        if parts.query in seen:
+            return True
+        if len(seen) >= self.settings.getint("ARCHIVE_MAX_QUERY_VARIANTS", 5):
+            self.crawler.stats.inc_value("archive/skipped/query_variants")
+            return False
+        seen.add(parts.query)
+        return True
+
     def _page_request(self, url: str, priority: int) -> scrapy.Request | None:
         normalized = self.rules.normalize(url)
         if normalized is None or not self.rules.is_own(normalized):
             return None
-        if self.source.kind_of(normalized) == "excluded":
+        if self.source.kind_of(normalized) == "excluded" or not self._within_trap_bounds(normalized):
             return None
         # Redirects are followed here rather than by the middleware, so that the old URL is seen
         # (and kept as an alias) even when its target was already fetched.
