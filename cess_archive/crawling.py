@@ -30,7 +30,8 @@ def crawl_settings(overrides: dict[str, str], db_url: str, log_level: str | None
 
 def run_crawl(settings: Settings, *, source: str, base_url: str | None, sources_file: str | None) -> CrawlOutcome:
     """Runs the site spider to completion (blocking) and returns what it recorded."""
-    process = CrawlerProcess(settings, install_root_handler=True)
+    settings.set("LOG_INSTALL_ROOT_HANDLER", True, priority="cmdline")
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(SiteSpider)
     process.crawl(crawler, source=source, base_url=base_url, sources_file=sources_file)
     process.start()

@@ -165,3 +165,92 @@ def test_oversized_body_and_gzip_bomb_are_dropped(db_url, tmp_path):
         stored = [row[0].rsplit("/", 1)[1] for row in connection.execute("SELECT url FROM captures")]
     assert stored == ["ok"]
     assert _run_row(db_url)["errors"] == 2
+
+
+# -- redirects, traps and hostile discovery documents --------------------------------------------------------
+
+def _source_file(tmp_path, name: str, body: str) -> str:
+    path = tmp_path / f"{name}.toml"
+    path.write_text(f'[[source]]\nname = "{name}"\nbase_url = "https://{name}.example"\n{body}', encoding="utf-8")
+    return str(path)
+
+
+def _crawl_static(site, db_url, sources: str, name: str, *extra):
+    return cess("crawl", "--sources", sources, "--source", name, "--base-url", site.base_url,
+                "--db", db_url, *FAST, *extra)
+
+
+def test_redirect_loops_other_hosts_and_schemes(db_url, tmp_path):
+    ok = _html("Page cible", "<p>" + "Une page atteinte après redirection. " * 20 + "</p>")
+    pages = {
+        "/": (200, "text/html", _html("Accueil", "".join(f"<a href='/{p}'>{p}</a> " for p in
+                                                        ("loop-a", "offsite", "file", "hop", "ftp")))),
+        "/loop-a": (301, "text/html", b""), "/loop-b": (301, "text/html", b""),
+        "/offsite": (301, "text/html", b""), "/file": (302, "text/html", b""), "/ftp": (301, "text/html", b""),
+        "/hop": (301, "text/html", b""), "/target": (200, "text/html; charset=utf-8", ok),
+    }
+    with StaticSite(pages) as site:
+        site.extra_headers = {
+            "/loop-a": {"Location": "/loop-b"}, "/loop-b": {"Location": "/loop-a"},
+            "/offsite": {"Location": "http://elsewhere.invalid/steal"},
+            "/file": {"Location": "file:///etc/passwd"}, "/ftp": {"Location": "ftp://127.0.0.1/x"},
+            "/hop": {"Location": "/target"},
+        }
+        result = _crawl_static(site, db_url, _source_file(tmp_path, "redirects", "sitemaps_from_robots = false\n"),
+                               "redirects", "--set", "ARCHIVE_CONDITIONAL=False")
+        requests = list(site.requests)
+    assert result.exit_code == 0, result.output
+    assert requests.count("/loop-a") == 1 and requests.count("/loop-b") == 1  # the loop ends
+    assert [r["title"] for r in export_records(db_url, tmp_path)] == ["Page cible"]
+    assert "/steal" not in requests  # nothing requested from, or through, another host
+    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
+        aliases = [row[0] for row in connection.execute("SELECT url FROM page_aliases")]
+        stats = json.loads(connection.execute("SELECT stats FROM runs").fetchone()[0])
+    assert [a.rsplit("/", 1)[1] for a in aliases] == ["hop"]
+    assert stats["archive/redirects/refused"] == 3  # other host, file://, ftp://
+
+
+def test_spider_traps_are_bounded(db_url, tmp_path):
+    def calendar(month: int) -> bytes:
+        return _html(f"Agenda {month}", f"<p>Événements du mois {month}.</p><a href='/agenda/{month + 1}'>suivant</a>"
+                     f"<a href='/agenda/{month}?page={month + 1}'>page</a>")
+
+    class Calendar(dict):  # a calendar linking to the next month forever, and endless query variants
+        def get(self, path, default=None):
+            if path.startswith("/agenda/"):
+                return 200, "text/html; charset=utf-8", calendar(int(path.rsplit("/", 1)[1]))
+            return super().get(path, default)
+
+    with StaticSite(Calendar({"/": (200, "text/html", _html("Accueil", "<a href='/agenda/1'>agenda</a>"))})) as site:
+        result = _crawl_static(site, db_url, _source_file(tmp_path, "trap", "sitemaps_from_robots = false\n"),
+                               "trap", "--set", "DEPTH_LIMIT=6", "--set", "ARCHIVE_MAX_QUERY_VARIANTS=3")
+        requests = list(site.requests)
+    assert result.exit_code == 0, result.output
+    assert 0 < len(requests) <= 1 + 6 + 6 * 3  # bounded by the depth limit and the query-variant rule
+
+
+def test_hostile_and_broken_discovery_documents(db_url, tmp_path):
+    page = _html("Article", "<p>" + "Un article découvert par le plan du site. " * 20 + "</p>")
+    xxe = (b'<?xml version="1.0"?>\n<!DOCTYPE urlset [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+           b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+           b"<url><loc>/leak/&xxe;</loc></url><url><loc>/article</loc></url></urlset>")
+    laughs = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+              + b"".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'.encode()
+                         for i in range(1, 10))
+              + b']>\n<rss version="2.0"><channel><item><link>/laugh/&lol9;</link></item></channel></rss>')
+    pages = {
+        "/robots.txt": (200, "text/plain", b"User-agent: *\nSitemap: /broken.xml\nSitemap: /xxe.xml\n"),
+        "/broken.xml": (200, "application/xml", b"<urlset><url><loc>/never"),
+        "/xxe.xml": (200, "application/xml", xxe),
+        "/laughs.xml": (200, "application/rss+xml", laughs),
+        "/bad-feed.xml": (200, "application/rss+xml", b"\x00\xffnot xml at all"),
+        "/article": (200, "text/html; charset=utf-8", page),
+    }
+    sources = _source_file(tmp_path, "hostile", 'feeds = ["/laughs.xml", "/bad-feed.xml"]\nstart_urls = []\n'
+                                                "follow_links = false\n")
+    with StaticSite(pages) as site:
+        result = _crawl_static(site, db_url, sources, "hostile")
+        requests = list(site.requests)
+    assert result.exit_code == 0, result.output
+    assert [r["title"] for r in export_records(db_url, tmp_path)] == ["Article"]  # the rest of discovery went on
+    assert not [p for p in requests if "root:" in p or p.startswith("/laugh/lol")]  # no file read, no expansion

@@ -139,6 +139,7 @@ class SiteSpider(scrapy.Spider):
     def parse_robots(self, response: Response):
         text = response.text if isinstance(response, TextResponse) else response.body.decode("utf-8", "replace")
         for url in sitemaps_in_robots(text):
+            url = response.urljoin(url)
             if self.rules.is_own(url):
                 yield self._sitemap_request(self.rules.normalize(url) or url)
 
@@ -153,11 +154,12 @@ class SiteSpider(scrapy.Spider):
         count = 0
         for entry in parse_sitemap(body):
             count += 1
+            url = response.urljoin(entry.url)
             if entry.is_sitemap:
-                if self.rules.is_own(entry.url):
-                    yield self._sitemap_request(self.rules.normalize(entry.url) or entry.url)
+                if self.rules.is_own(url):
+                    yield self._sitemap_request(self.rules.normalize(url) or url)
             else:
-                request = self._page_request(entry.url, SITEMAP_PRIORITY)
+                request = self._page_request(url, SITEMAP_PRIORITY)
                 if request is not None:
                     yield request
         if count == 0:
