@@ -59,6 +59,16 @@ def start_run(session: Session, source: str, base_url: str | None = None) -> Run
     return run
 
 
+def abandon_stale_runs(session: Session) -> int:
+    """Marks runs still "running" as "aborted": called by a crawl that holds the archive's lock, so any
+    such run belongs to a process that died (killed, or the machine went down)."""
+    stale = session.scalars(select(Run).where(Run.status == "running")).all()
+    for run in stale:
+        run.status = "aborted"
+        run.finish_reason = "the crawl process died"
+    return len(stale)
+
+
 def finish_run(session: Session, run_id: int, status: str, reason: str | None = None,
                stats: dict | None = None) -> Run:
     run = session.get_one(Run, run_id)
