@@ -6,6 +6,8 @@ EXIT_OK = 0
 EXIT_PAGE_ERRORS = 1  # the crawl completed, but some pages could not be fetched or cleaned
 EXIT_USAGE = 2  # bad usage or bad input: nothing was done
 EXIT_CANNOT_RUN = 3  # the crawl could not run at all (database unusable, site unreachable, …)
+EXIT_LOCKED = 4  # another crawl is running on the same archive
+EXIT_INTERRUPTED = 5  # stopped by SIGINT/SIGTERM: what was stored is kept; the next run completes the rest
 
 
 class CliError(Exception):

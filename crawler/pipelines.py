@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from scrapy import signals
@@ -14,6 +15,8 @@ from scrapy.exceptions import DropItem, NotConfigured
 from archive import Fetched, Outcome, finish_run, make_engine, make_sessionmaker
 from archive import record_capture, record_error, record_gone, record_not_modified, record_redirect, start_run
 from archive.duplicates import mark_duplicates
+from archive.locking import crawl_lock
+from archive.store import abandon_stale_runs
 
 from .extraction import to_content
 from .workers import ExtractionPool
@@ -121,6 +124,8 @@ class ArchivePipeline:
         self.crawler = crawler
         self.db_url = db_url
         self.stats = crawler.stats
+        self.lock_held = crawler.settings.getbool("ARCHIVE_LOCK_HELD", False)
+        self.exit_stack = contextlib.ExitStack()
         self.engine = None
         self.Session = None
         self.run_id: int | None = None
@@ -138,6 +143,10 @@ class ArchivePipeline:
     def open_spider(self):
         self.engine = make_engine(self.db_url)
         self.Session = make_sessionmaker(self.engine)
+        if not self.lock_held:  # started by `scrapy crawl` or Scrapyd: take the archive's lock here
+            self.exit_stack.enter_context(crawl_lock(self.engine))
+            with self.Session.begin() as session:
+                abandon_stale_runs(session)
         with self.Session.begin() as session:
             source = getattr(self.crawler.spider, "source", None)
             run = start_run(session, source.name if source else "unknown",
@@ -209,5 +218,6 @@ class ArchivePipeline:
                 duplicates = mark_duplicates(session, source.name)
                 self.stats.set_value("archive/duplicates", duplicates)
             finish_run(session, self.run_id, status, reason, stats=self._stats_snapshot())
+        self.exit_stack.close()
         self.engine.dispose()
         logger.info("crawl run %s %s (%s)", self.run_id, status, reason)

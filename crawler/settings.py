@@ -56,6 +56,7 @@ ITEM_PIPELINES = {
 ARCHIVE_ENABLED = True
 ARCHIVE_DB_URL = None
 ARCHIVE_CONDITIONAL = True
+ARCHIVE_LOCK_HELD = False  # set by `cess-archive crawl`, which takes the archive's crawl lock itself
 ARCHIVE_EXTRACT_WORKERS = 2
 ARCHIVE_EXTRACT_TIMEOUT = 60.0
 ARCHIVE_RETRY_AFTER_MAX = 120.0

@@ -110,3 +110,46 @@ def test_readers_during_a_crawl_are_never_locked_out(fresh_site, db_url, tmp_pat
     process.communicate(timeout=60)
     assert process.returncode == 0
     assert reads >= 4 and failures == []
+
+
+def test_a_second_run_on_the_same_archive_exits_at_once(fresh_site, db_url):
+    site = fresh_site
+    site.state.set_fault("/post/*", status=None, delay=0.3)
+    first = start_crawl(site, db_url)
+    time.sleep(2.5)
+    started = time.monotonic()
+    second = cess("crawl", "--base-url", site.base_url, "--db", db_url, *FAST)
+    assert time.monotonic() - started < 10
+    assert second.exit_code == 4, second.output
+    assert "another crawl is running" in second.stderr and len(second.stderr.strip().splitlines()) == 1
+    out, err = first.communicate(timeout=120)
+    assert first.returncode == 0, out + err
+    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
+        assert connection.execute("SELECT count(*), min(status) FROM runs").fetchone() == (1, "finished")
+
+
+def test_runs_left_by_a_killed_crawl_are_marked_aborted(fresh_site, db_url):
+    site = fresh_site
+    site.state.set_fault("/post/*", status=None, delay=0.3)
+    process = start_crawl(site, db_url)
+    time.sleep(3)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    site.state.clear_faults()
+    result = cess("crawl", "--base-url", site.base_url, "--db", db_url, *FAST, "--json")
+    assert result.exit_code == 0, result.output
+    import json
+
+    summary = json.loads(result.stdout)
+    assert summary["run"] == 2 and summary["status"] == "finished" and summary["exit_status"] == 0
+    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
+        assert connection.execute("SELECT status FROM runs ORDER BY id").fetchall() == [("aborted",), ("finished",)]
+
+
+def test_log_file_and_level(fresh_site, db_url, tmp_path):
+    log = tmp_path / "crawl.log"
+    result = cess("crawl", "--base-url", fresh_site.base_url, "--db", db_url, "--set", "DOWNLOAD_DELAY=0",
+                  "--set", "AUTOTHROTTLE_ENABLED=False", "--log-file", str(log), "--log-level", "INFO")
+    assert result.exit_code == 0, result.output
+    assert "crawl run 1 started" in log.read_text() and "Spider closed (finished)" in log.read_text()
+    assert "[scrapy" not in result.stderr  # the log went to the file
