@@ -145,26 +145,32 @@ def test_truncated_and_endless_bodies_are_never_stored(db_url, tmp_path):
     assert _run_row(db_url)["errors"] == 3
 
 
-def test_oversized_body_and_gzip_bomb_are_dropped(db_url, tmp_path):
+def test_oversized_body_and_gzip_and_brotli_bombs_are_dropped(db_url, tmp_path):
     import gzip
 
+    import brotli
+
     big = _html("Trop gros", "<p>" + "x" * 600_000 + "</p>")
-    bomb = gzip.compress(b"<html><body>" + b"A" * 50_000_000 + b"</body></html>", compresslevel=9)
+    inflated = b"<html><body>" + b"A" * 50_000_000 + b"</body></html>"
+    bomb = gzip.compress(inflated, compresslevel=9)
+    brotli_bomb = brotli.compress(inflated, quality=5)
     pages = {"/big": (200, "text/html; charset=utf-8", big),
              "/ok": (200, "text/html; charset=utf-8", _html("Page normale", "<p>" + "Une page normale. " * 30 + "</p>"))}
     sources = tmp_path / "sources.toml"
     sources.write_text('[[source]]\nname = "sizes"\nbase_url = "https://sizes.example"\nsitemaps_from_robots = false\n'
-                       'follow_links = false\nstart_urls = ["/big", "/bomb", "/ok"]\n', encoding="utf-8")
+                       'follow_links = false\nstart_urls = ["/big", "/bomb", "/brotli-bomb", "/ok"]\n',
+                       encoding="utf-8")
     with StaticSite(pages) as site:
         site.pages["/bomb"] = (200, "text/html; charset=utf-8", bomb)
-        site.extra_headers = {"/bomb": {"Content-Encoding": "gzip"}}
+        site.pages["/brotli-bomb"] = (200, "text/html; charset=utf-8", brotli_bomb)
+        site.extra_headers = {"/bomb": {"Content-Encoding": "gzip"}, "/brotli-bomb": {"Content-Encoding": "br"}}
         result = cess("crawl", "--sources", str(sources), "--source", "sizes", "--base-url", site.base_url,
                       "--db", db_url, *FAST, "--set", "DOWNLOAD_MAXSIZE=500000", "--set", "DOWNLOAD_WARNSIZE=0")
     assert result.exit_code == 1, result.output
     with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
         stored = [row[0].rsplit("/", 1)[1] for row in connection.execute("SELECT url FROM captures")]
     assert stored == ["ok"]
-    assert _run_row(db_url)["errors"] == 2
+    assert _run_row(db_url)["errors"] == 3
 
 
 # -- redirects, traps and hostile discovery documents --------------------------------------------------------
