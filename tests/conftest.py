@@ -8,6 +8,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -16,6 +17,11 @@ CLI = str(Path(sys.executable).with_name("cess-archive"))
 # Test crawls: no politeness delay against our own loopback server, quiet logs.
 FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
         "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "--log-level", "WARNING"]
+
+
+def path_of(url: str) -> str:
+    """The decoded path of an archived URL (the test server's port changes from session to session)."""
+    return unquote(urlsplit(url).path)
 
 
 @dataclass

@@ -10,13 +10,12 @@ import json
 import sqlite3
 import xml.etree.ElementTree as ET
 from collections import Counter
-from urllib.parse import unquote, urlsplit
 
 import pytest
 
 from archive import make_engine, make_sessionmaker
 from cess_archive.reprocessing import current_extractor, reprocess_archive
-from tests.conftest import cess, crawl
+from tests.conftest import cess, crawl, path_of
 from tests.site.content_posts import CLOUD, DRONES, LNG_TERMINALS, SAHEL, SPACE
 
 EDITED, RETITLED, DELETED, RENAMED = SAHEL, SPACE, LNG_TERMINALS, DRONES
@@ -35,10 +34,6 @@ def counts(db_url: str) -> tuple[int, int]:
     with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
         return (connection.execute("SELECT count(*) FROM pages").fetchone()[0],
                 connection.execute("SELECT count(*) FROM versions").fetchone()[0])
-
-
-def path_of(url: str) -> str:
-    return unquote(urlsplit(url).path)
 
 
 def run_crawl(site, db_url, *extra, expect=0):

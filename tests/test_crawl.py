@@ -7,11 +7,10 @@ edited post. Each stage asserts the exact number of versions it may create.
 from __future__ import annotations
 
 import sqlite3
-from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from tests.conftest import cess, crawl, export_records
+from tests.conftest import cess, crawl, export_records, path_of
 from tests.site import content as site_content
 
 TEMPLATE_STRINGS = [
@@ -22,12 +21,8 @@ TEMPLATE_STRINGS = [
 ]
 
 
-def path_of(record: dict) -> str:
-    return unquote(urlsplit(record["url"]).path)
-
-
 def by_path(records: list[dict]) -> dict[str, dict]:
-    return {path_of(r): r for r in records}
+    return {path_of(r["url"]): r for r in records}
 
 
 def versions_in(db_url: str) -> int:
@@ -151,7 +146,7 @@ def test_versions_through_site_states(fresh_site, db_url, tmp_path):
     every_version = export_records(db_url, tmp_path, "--all-versions", "--include-duplicates")
     latest = by_path(export_records(db_url, tmp_path))
     assert len(every_version) == baseline + 1
-    history = [r for r in every_version if path_of(r) == f"/post/{seed0}"]
+    history = [r for r in every_version if path_of(r["url"]) == f"/post/{seed0}"]
     assert [r["version"] for r in history] == [1, 2]
     assert history[0]["text"] != history[1]["text"] and history[0]["title"] == history[1]["title"]
     edited = latest[f"/post/{seed0}"]

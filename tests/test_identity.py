@@ -9,19 +9,15 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import cess, crawl, export_records
+from tests.conftest import cess, crawl, export_records, path_of
 from tests.site.content import OLD_SLUG_PATH, RAW_SITEMAP_SLUGS
 from tests.site.content_pages import ARCTIC_EN, SEED_001_EN
 from tests.site.content_posts import ARCTIC, BALTIC, BLACK_SEA
 from tests.site.content_seeds import SEED_001
-
-
-def path_of(url: str) -> str:
-    return unquote(urlsplit(url).path)
 
 
 @pytest.fixture(scope="module")
