@@ -15,10 +15,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from archive import default_db_url, make_engine, make_sessionmaker
-from archive.models import Run
 from archive.query import list_runs
 
-from .errors import EXIT_CANNOT_RUN, EXIT_OK, EXIT_PAGE_ERRORS, EXIT_USAGE, CliError
+from .errors import EXIT_CANNOT_RUN, EXIT_OK, EXIT_USAGE, CliError
 
 DB_HELP = "SQLAlchemy database URL (default: $CESS_ARCHIVE_DB, else sqlite:///data/cess-archive.sqlite)."
 
@@ -44,22 +43,6 @@ def open_archive(db: str | None, *, must_exist: bool):
     return engine
 
 
-def parse_sets(values: tuple[str, ...]) -> dict[str, str]:
-    overrides = {}
-    for value in values:
-        name, sep, setting = value.partition("=")
-        if not sep or not name.strip():
-            raise CliError(f"--set expects NAME=VALUE, got {value!r}")
-        overrides[name.strip()] = setting
-    return overrides
-
-
-def summary_line(run: Run) -> str:
-    return (f"run {run.id} {run.status}: fetched {run.fetched}, new pages {run.new_pages}, "
-            f"new versions {run.new_versions}, unchanged {run.unchanged}, not modified {run.not_modified}, "
-            f"errors {run.errors}")
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="cess-archive")
 def cli():
@@ -67,73 +50,62 @@ def cli():
 
 
 @cli.command()
-@click.option("--source", default="cess", show_default=True, help="Name of the source to crawl.")
-@click.option("--sources", "sources_file", type=click.Path(dir_okay=False), help="Another sources TOML file.")
-@click.option("--base-url", help="Crawl the source at another origin (a local copy or a test server).")
-@click.option("--db", help=DB_HELP)
-@click.option("--set", "sets", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy setting for this run.")
-@click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
-def crawl(source, sources_file, base_url, db, sets, log_level):
-    """Run one crawl of a source into the archive."""
-    from urllib.parse import urlsplit
-
-    from crawler.sources import SourceError, get_source
-
-    from .crawling import crawl_settings, run_crawl
-
-    overrides = parse_sets(sets)
-    if base_url is not None:
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise CliError(f"--base-url must be an http(s) URL, got {base_url!r}")
-    try:
-        get_source(source, sources_file, base_url)
-    except SourceError as exc:
-        raise CliError(str(exc)) from None
-    db_url = db or default_db_url()
-    open_archive(db_url, must_exist=False).dispose()
-
-    outcome = run_crawl(crawl_settings(overrides, db_url, log_level),
-                        source=source, base_url=base_url, sources_file=sources_file)
-    if outcome.run_id is None:
-        raise CliError("the crawl could not start (see the log above)", EXIT_CANNOT_RUN)
-    engine = open_archive(db_url, must_exist=False)
-    with make_sessionmaker(engine)() as session:
-        run = session.get_one(Run, outcome.run_id)
-    engine.dispose()
-    click.echo(summary_line(run))
-    if run.fetched == 0 and run.not_modified == 0:
-        discovery_errors = outcome.stats.get("archive/discovery/errors", 0)
-        raise CliError(f"nothing could be fetched ({run.errors + discovery_errors} errors): "
-                       f"is {base_url or 'the site'} reachable?", EXIT_CANNOT_RUN)
-    sys.exit(EXIT_PAGE_ERRORS if run.errors else EXIT_OK)
-
-
-@cli.command()
-@click.option("--format", "fmt", type=click.Choice(["json", "jsonl"]), required=True, help="Output format.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv", "parquet", "warc"]),
+              help="Output format (with --output).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (replaced atomically).")
+@click.option("--dataset", type=click.Path(file_okay=False, path_type=Path),
+              help="Write a dataset directory instead: JSONL, Parquet, datapackage.json, schema, SHA256SUMS, README.")
 @click.option("--db", help=DB_HELP)
 @click.option("--all-versions", is_flag=True, help="Every version of every page, not only the latest.")
+@click.option("--as-of", metavar="DATE", help="The archive as it stood at DATE (ISO 8601; a date alone is 00:00 UTC).")
+@click.option("--since", metavar="DATE", help="Only what changed after DATE (incremental dump).")
+@click.option("--since-run", type=int, metavar="ID", help="Only what changed after crawl run ID.")
+@click.option("--source", "sources", multiple=True, metavar="NAME", help="Only this source (repeatable).")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(["article", "page"]),
+              help="Only this kind of page (repeatable).")
+@click.option("--language", "languages", multiple=True, metavar="CODE",
+              help="Only records whose detected language is CODE (repeatable).")
+@click.option("--include-removed", is_flag=True, help="Also pages removed from the site.")
 @click.option("--include-duplicates", is_flag=True, help="Also untranslated copies of other pages.")
-def export(fmt, output, db, all_versions, include_duplicates):
-    """Export the archive as a dataset file."""
-    from exports.exporter import EmptySelection, export as run_export
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def export(fmt, output, dataset, db, all_versions, as_of, since, since_run, sources, kinds, languages,
+           include_removed, include_duplicates, quiet):
+    """Export the archive as a dataset file or a dataset directory."""
+    import signal
 
-    if not output.parent.is_dir():
-        raise CliError(f"cannot write {output}: directory {output.parent} does not exist")
+    from exports.command import ExportRequest, check_request, run_export
+    from exports.errors import ExportError
+    from exports.progress import stderr_is_terminal
+
+    request = ExportRequest(fmt=fmt, output=output, dataset=dataset, all_versions=all_versions, as_of=as_of,
+                            since=since, since_run=since_run, sources=sources, kinds=kinds, languages=languages,
+                            include_removed=include_removed, include_duplicates=include_duplicates)
+    try:
+        selection = check_request(request)
+    except ExportError as exc:
+        raise CliError(str(exc), exc.status) from None
     engine = open_archive(db, must_exist=True)
+
+    def interrupted(signum, frame):  # SIGTERM: leave like Ctrl-C, so the temporary output is removed
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupted)
+    target = dataset if dataset is not None else output
     try:
         with make_sessionmaker(engine)() as session:
-            result = run_export(session, fmt, output, all_versions=all_versions,
-                                include_duplicates=include_duplicates)
-    except EmptySelection as exc:
-        raise CliError(str(exc)) from None
-    except PermissionError as exc:
-        raise CliError(f"cannot write {output}: {exc.strerror}") from None
+            summary = run_export(session, request, selection, progress=not quiet and stderr_is_terminal())
+    except ExportError as exc:
+        raise CliError(str(exc), exc.status) from None
+    except OSError as exc:
+        raise CliError(f"cannot write {target}: {exc.strerror or exc}") from None
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise CliError(f"cannot read the archive: {reason}", EXIT_CANNOT_RUN) from None
     finally:
+        signal.signal(signal.SIGTERM, previous)
         engine.dispose()
-    click.echo(f"exported {result.records} records to {result.path} ({result.bytes} bytes)")
+    click.echo(summary)
 
 
 @cli.command()
@@ -153,14 +125,15 @@ def runs(db):
                    f"{run.new_pages:>9} {run.new_versions:>12} {run.unchanged:>9} {run.errors:>6}")
 
 
-def _register_tracking_commands() -> None:
+def _register_commands() -> None:
+    from .crawl_command import crawl
     from .tracking import COMMANDS
 
-    for command in COMMANDS:
+    for command in (crawl, *COMMANDS):
         cli.add_command(command)
 
 
-_register_tracking_commands()
+_register_commands()
 
 
 def main(argv: list[str] | None = None) -> int:

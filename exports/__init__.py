@@ -1,6 +1,8 @@
-"""Dataset exports read from the archive (JSON, JSONL; more formats to come)."""
+"""Dataset exports read from the archive: JSON, JSONL, CSV, Parquet, WARC, and dataset directories."""
 
-from .exporter import ExportResult, export
-from .records import FIELD_NAMES, FIELDS, to_record
+from .errors import EmptySelection, ExportError
+from .exporter import FORMATS, ExportResult, export
+from .records import FIELD_NAMES, FIELDS, SCHEMA_VERSION, to_record
 
-__all__ = ["ExportResult", "export", "FIELDS", "FIELD_NAMES", "to_record"]
+__all__ = ["EmptySelection", "ExportError", "ExportResult", "FORMATS", "export", "FIELDS", "FIELD_NAMES",
+           "SCHEMA_VERSION", "to_record"]

@@ -1,32 +1,47 @@
-"""Streaming writers for JSON and JSONL, and atomic output files.
+"""Streaming writers for JSON, JSONL, CSV and Parquet, and atomic output files.
 
-Records are written one at a time, so memory does not grow with the archive. The output goes to a temporary
-file beside the target and is renamed into place only when complete: an interrupted export never leaves a
-partial file under the final name, and any previous file stays intact.
+Records are written one at a time (Parquet: in bounded batches), so memory does not grow with the archive.
+The output goes to a temporary file beside the target and is renamed into place only when complete: an
+interrupted export never leaves a partial file under the final name, and any previous file stays intact.
+
+Every writer takes an iterable of records (typed or JSON form, see ``exports.records``) and an open file,
+and returns the number of records written.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO
 
+from .records import DATETIME_FIELDS, FIELD_NAMES, FIELDS, OBJECT_FIELDS, json_record
+
+
+def temp_name_prefix(path: Path) -> str:
+    """Temporary files of an export to ``path`` are ``.NAME.*.part`` beside it."""
+    return f".{Path(path).name}."
+
 
 @contextlib.contextmanager
-def atomic_output(path: Path) -> Iterator[IO[str]]:
-    """A text file that appears at ``path`` only if the block completes."""
+def atomic_output(path: Path, *, binary: bool = False) -> Iterator[IO]:
+    """A file that appears at ``path`` only if the block completes (text UTF-8 unless ``binary``)."""
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
+    fd, tmp_name = tempfile.mkstemp(prefix=temp_name_prefix(path), suffix=".part", dir=directory)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        mode = "wb" if binary else "w"
+        kwargs = {} if binary else {"encoding": "utf-8", "newline": "\n"}
+        with os.fdopen(fd, mode, **kwargs) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp_name, 0o666 & ~current_umask())
         os.replace(tmp_name, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -34,14 +49,20 @@ def atomic_output(path: Path) -> Iterator[IO[str]]:
         raise
 
 
-def _dump(record: dict) -> str:
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def json_line(record: dict) -> str:
+    return json.dumps(json_record(record), ensure_ascii=False, separators=(",", ":"))
 
 
 def write_jsonl(records: Iterable[dict], handle: IO[str]) -> int:
     count = 0
     for record in records:
-        handle.write(_dump(record))
+        handle.write(json_line(record))
         handle.write("\n")
         count += 1
     return count
@@ -53,10 +74,132 @@ def write_json(records: Iterable[dict], handle: IO[str]) -> int:
     handle.write("[")
     for record in records:
         handle.write(",\n" if count else "\n")
-        handle.write(_dump(record))
+        handle.write(json_line(record))
         count += 1
     handle.write("\n]\n" if count else "]\n")
     return count
 
 
-WRITERS = {"json": write_json, "jsonl": write_jsonl}
+# ---------------------------------------------------------------------------------------------- CSV
+
+CSV_NEWLINE = "\r\n"
+
+
+def _csv_text(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
+
+
+def csv_cell(value) -> str:
+    """One CSV field: text always quoted, numbers and booleans bare, null as an empty unquoted field.
+
+    Objects are JSON text; datetimes ISO 8601 in UTC; booleans ``true``/``false``.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return ""
+        return repr(value)
+    if isinstance(value, (dict, list)):
+        return _csv_text(json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+    return _csv_text(str(value))
+
+
+def write_csv(records: Iterable[dict], handle: IO[str]) -> int:
+    """RFC 4180: a header line, then one line per record, CRLF line ends, UTF-8, text fields quoted."""
+    handle.write(",".join(_csv_text(name) for name in FIELD_NAMES) + CSV_NEWLINE)
+    count = 0
+    for record in records:
+        record = json_record(record)
+        handle.write(",".join(csv_cell(record[name]) for name in FIELD_NAMES) + CSV_NEWLINE)
+        count += 1
+    return count
+
+
+# ------------------------------------------------------------------------------------------ Parquet
+
+#: A row group is written when this many rows, or this many bytes of text, have accumulated.
+PARQUET_BATCH_ROWS = 10_000
+PARQUET_BATCH_BYTES = 4 * 1024 * 1024
+PARQUET_COMPRESSION = "snappy"
+
+
+def _as_datetime(value) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)
+
+
+class ParquetSink:
+    """Writes records to a Parquet file in bounded row groups (see ``exports.schema.arrow_schema``)."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        import pyarrow.parquet as pq
+
+        from .schema import arrow_schema
+
+        self.schema = arrow_schema()
+        self.writer = pq.ParquetWriter(handle, self.schema, compression=PARQUET_COMPRESSION,
+                                       version="2.6", use_dictionary=["kind", "status", "language",
+                                                                      "declared_language", "source"])
+        self.count = 0
+        self._reset()
+
+    def _reset(self) -> None:
+        self.columns: dict[str, list] = {name: [] for name in FIELD_NAMES}
+        self.rows = 0
+        self.bytes = 0
+
+    def add(self, record: dict) -> None:
+        for name in FIELD_NAMES:
+            value = record[name]
+            if name in DATETIME_FIELDS:
+                value = _as_datetime(value)
+            elif name in OBJECT_FIELDS:
+                value = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            self.columns[name].append(value)
+        self.rows += 1
+        self.count += 1
+        self.bytes += len(record.get("text") or "") + 512
+        if self.rows >= PARQUET_BATCH_ROWS or self.bytes >= PARQUET_BATCH_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        import pyarrow as pa
+
+        if self.rows:
+            arrays = [pa.array(self.columns[field.name], type=self.schema.field(field.name).type)
+                      for field in FIELDS]
+            self.writer.write_table(pa.Table.from_arrays(arrays, schema=self.schema))
+            del arrays
+            pa.default_memory_pool().release_unused()
+        self._reset()
+
+    def close(self) -> None:
+        self.flush()
+        self.writer.close()
+
+    def abort(self) -> None:
+        """Closes the writer after a failure (the file is about to be discarded)."""
+        with contextlib.suppress(Exception):
+            self.writer.close()
+
+
+def write_parquet(records: Iterable[dict], handle: IO[bytes]) -> int:
+    sink = ParquetSink(handle)
+    try:
+        for record in records:
+            sink.add(record)
+    except BaseException:
+        sink.abort()
+        raise
+    sink.close()
+    return sink.count
+
+
+WRITERS = {"json": write_json, "jsonl": write_jsonl, "csv": write_csv, "parquet": write_parquet}
+BINARY_FORMATS = frozenset({"parquet", "warc"})

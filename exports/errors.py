@@ -1,0 +1,28 @@
+"""Errors an export reports to its user as one line, with the exit status the command line uses."""
+
+from __future__ import annotations
+
+EXIT_USAGE = 2
+EXIT_CANNOT_RUN = 3
+
+
+class ExportError(Exception):
+    """Bad input or an impossible export: one line for the user, exit status ``status``; nothing written."""
+
+    def __init__(self, message: str, status: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class EmptySelection(ExportError, ValueError):
+    """The selection matches no record: nothing is written."""
+
+    def __init__(self, message: str = "the selection is empty: no record to export") -> None:
+        super().__init__(message, EXIT_USAGE)
+
+
+class IntegrityError(ExportError):
+    """The archive contradicts itself (a raw body that does not match its SHA-256)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, EXIT_CANNOT_RUN)
