@@ -62,3 +62,32 @@ def test_conditional_requests_can_be_turned_off(fresh_site, db_url):
     assert result.exit_code == 0, result.output
     assert "not modified 0" in result.stdout and "new versions 0" in result.stdout
     assert not [r for r in site.requests if "If-None-Match" in r.headers]
+
+
+def test_recent_sitemap_entries_come_first(fresh_site, db_url, tmp_path):
+    """With the feed off, new posts are still fetched before old ones, by their sitemap <lastmod>."""
+    from tests.conftest import cess, FAST
+
+    site = fresh_site
+    sources = tmp_path / "sources.toml"
+    sources.write_text('[[source]]\nname = "cess"\nbase_url = "https://www.centre-europeen-securite-strategie.eu"\n'
+                       'start_urls = []\nfollow_links = false\narticle_paths = [\'^/(?:[a-z]{2}/)?post/[^/]+$\']\n',
+                       encoding="utf-8")
+    result = cess("crawl", "--sources", str(sources), "--base-url", site.base_url, "--db", db_url, *FAST,
+                  "--set", "CONCURRENT_REQUESTS=1", "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
+    assert result.exit_code == 0, result.output
+    order = [r.decoded_path for r in site.requests if r.decoded_path.startswith("/post/")]
+    newest = max(site.state.live_posts(), key=lambda p: p.modified or p.published)
+    oldest = min(site.state.live_posts(), key=lambda p: p.modified or p.published)
+    assert order.index(newest.path) < order.index(oldest.path)
+
+
+def test_lastmod_bonus():
+    from datetime import datetime, timezone
+
+    from crawler.spiders.site import lastmod_bonus
+
+    now = datetime(2026, 11, 22, tzinfo=timezone.utc)
+    assert [lastmod_bonus(v, now) for v in ("2026-11-21T20:00:00Z", "2026-11-18", "2026-10-30T10:00:00+02:00",
+                                            "2026-09-01", "2026-01-15", "2020-01-01", "not a date", None)] \
+        == [5, 4, 3, 2, 1, 0, 0, 0]

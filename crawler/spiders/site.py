@@ -28,14 +28,32 @@ from ..urls import UrlRules
 
 logger = logging.getLogger(__name__)
 
-KNOWN_PRIORITY = 30
-FEED_PRIORITY = 20
+KNOWN_PRIORITY = 30  # archived pages first (cheap conditional requests), then the feed's latest posts,
+FEED_PRIORITY = 20  # then sitemap entries, most recently modified first, then links found in pages
 SITEMAP_PRIORITY = 10
 LINK_PRIORITY = 0
 GONE_STATUSES = (404, 410)
 REDIRECT_STATUSES = [301, 302, 303, 307, 308]
 PERMANENT_REDIRECTS = (301, 308)
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024
+
+
+def lastmod_bonus(lastmod: str | None, now: datetime | None = None) -> int:
+    """Extra priority for a sitemap entry by its ``<lastmod>``: recently changed pages are fetched first
+    (0 when unknown or older than a year, up to 5 within the last day)."""
+    if not lastmod:
+        return 0
+    try:
+        when = datetime.fromisoformat(lastmod.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return 0
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    age_days = ((now or datetime.now(timezone.utc)) - when).total_seconds() / 86400
+    for bonus, limit in ((5, 1), (4, 7), (3, 31), (2, 92), (1, 366)):
+        if age_days <= limit:
+            return bonus
+    return 0
 
 
 def headers_dict(response: Response) -> dict[str, str]:
@@ -159,7 +177,7 @@ class SiteSpider(scrapy.Spider):
                 if self.rules.is_own(url):
                     yield self._sitemap_request(self.rules.normalize(url) or url)
             else:
-                request = self._page_request(url, SITEMAP_PRIORITY)
+                request = self._page_request(url, SITEMAP_PRIORITY + lastmod_bonus(entry.lastmod))
                 if request is not None:
                     yield request
         if count == 0:
