@@ -77,3 +77,10 @@ def page_aliases(session: Session, page: Page) -> list[str]:
 
 def get_version(session: Session, page: Page, number: int) -> Version | None:
     return session.scalar(select(Version).where(Version.page_id == page.id, Version.number == number))
+
+
+def latest_capture(session: Session, page: Page) -> Capture | None:
+    """The most recent capture of ``page`` that has a body to re-extract (not a 404 kept as evidence)."""
+    return session.scalar(select(Capture).where(Capture.page_id == page.id, Capture.raw_sha256.is_not(None),
+                                                Capture.extraction_status != "gone")
+                          .order_by(Capture.fetched_at.desc(), Capture.id.desc()).limit(1))

@@ -18,10 +18,8 @@ from archive.locking import ArchiveLocked, crawl_lock
 from archive.models import Run
 from archive.store import abandon_stale_runs
 
+from .access import DB_HELP, open_archive
 from .errors import EXIT_CANNOT_RUN, EXIT_INTERRUPTED, EXIT_LOCKED, EXIT_OK, EXIT_PAGE_ERRORS, CliError
-
-DB_HELP = "SQLAlchemy database URL (default: $CESS_ARCHIVE_DB, else sqlite:///data/cess-archive.sqlite)."
-
 
 def parse_sets(values: tuple[str, ...]) -> dict[str, str]:
     overrides = {}
@@ -71,7 +69,6 @@ def crawl(source, sources_file, base_url, db, sets, log_level, log_file, as_json
     """Run one crawl of a source into the archive."""
     from crawler.sources import SourceError, get_source
 
-    from .cli import open_archive
     from .crawling import crawl_settings, run_crawl
 
     overrides = parse_sets(sets)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive import Content
+from archive.history import latest_capture
 from archive.models import Page, RawBlob
 from archive.store import load_raw, record_reextraction
 
@@ -37,8 +38,6 @@ def current_extractor(body: bytes, content_type: str | None, url: str) -> Conten
 
 def reprocess_archive(session: Session, *, source: str | None = None,
                       extractor: Extractor = current_extractor) -> ReprocessCounts:
-    from .tracking import latest_capture
-
     counts = ReprocessCounts()
     query = select(Page).order_by(Page.id)
     if source:

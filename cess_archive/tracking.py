@@ -11,7 +11,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive import find_page, iso_utc, make_sessionmaker
@@ -22,14 +21,10 @@ from archive.models import Capture, Page, RawBlob, Run, Version
 from archive.store import latest_version, load_raw
 
 from . import render
+from .access import DB_HELP, open_archive
 from .errors import CliError
 
-DB_HELP = "SQLAlchemy database URL (default: $CESS_ARCHIVE_DB, else sqlite:///data/cess-archive.sqlite)."
-
-
 def _open(db: str | None):
-    from .cli import open_archive  # the CLI edge owns archive opening and its errors
-
     return open_archive(db, must_exist=True)
 
 
@@ -217,10 +212,3 @@ def reprocess(source, db):
 
 
 COMMANDS = (changes, history, show, diff, reprocess)
-
-
-def latest_capture(session: Session, page: Page) -> Capture | None:
-    """The most recent capture of ``page`` that has a body to re-extract (not a 404 kept as evidence)."""
-    return session.scalar(select(Capture).where(Capture.page_id == page.id, Capture.raw_sha256.is_not(None),
-                                                Capture.extraction_status != "gone")
-                          .order_by(Capture.fetched_at.desc(), Capture.id.desc()).limit(1))
