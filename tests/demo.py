@@ -62,16 +62,18 @@ def main() -> None:
     print()
     cess("diff", edited, "--db", db)
     print()
-    cess("export", "--format", "jsonl", "--output", str(export_path), "--db", db, "--all-versions")
+    cess("export", "--format", "jsonl", "--output", str(export_path), "--db", db, "--all-versions",
+         "--include-removed")
     cess("runs", "--db", db)
     records = [json.loads(line) for line in export_path.read_text(encoding="utf-8").splitlines()]
     pages = {r["url"] for r in records}
     kinds = {k: sum(1 for r in records if r["kind"] == k and r["version"] == 1) for k in ("article", "page")}
     print("\nsummary")
-    print(f"  pages:    {len(pages)} ({kinds['article']} articles, {kinds['page']} pages)")
+    removed = len({r["url"] for r in records if r["status"] == "removed"})
+    print(f"  pages:    {len(pages)} ({kinds['article']} articles, {kinds['page']} pages; {removed} removed since)")
     print(f"  versions: {len(records)} ({len(records) - len(pages)} made by edits since the first crawl)")
     print(f"  archive:  {DEMO_DIR / 'archive.sqlite'}")
-    print(f"  export:   {export_path} (every version, one JSON record a line)")
+    print(f"  export:   {export_path} (every version, removed pages too, one JSON record a line)")
 
 
 if __name__ == "__main__":
