@@ -9,6 +9,8 @@ import sqlite3
 import subprocess
 import time
 
+import pytest
+
 from tests.conftest import CLI, FAST, cess, crawl, export_records
 
 SLOW_POSTS = dict(status=None, delay=0.25)
@@ -71,12 +73,13 @@ def test_kill_9_during_writes_never_corrupts(fresh_site, tmp_path):
     assert pages == expected_pages and versions == expected_pages  # no duplicate page, no extra version
 
 
-def test_sigterm_stops_gracefully_and_the_next_run_completes(fresh_site, db_url, tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_signal_stops_gracefully_and_the_next_run_completes(fresh_site, db_url, tmp_path, stop):
     site = fresh_site
     site.state.set_fault("/post/*", **SLOW_POSTS)
     process = start_crawl(site, db_url)
     time.sleep(3.0)
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(stop)
     out, err = process.communicate(timeout=60)
     with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
         status, reason, stored = connection.execute(
