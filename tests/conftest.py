@@ -77,3 +77,35 @@ def fresh_site(site):
 @pytest.fixture()
 def db_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'archive.sqlite'}"
+
+
+PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture()
+def pg_url():
+    """A schema of its own on the PostgreSQL server at 127.0.0.1:5432 (database ``test``, trust auth).
+
+    Skipped with a reason when no server answers, except under CI (``CI=true``), where that is a failure.
+    """
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(PG_SERVER, connect_args={"connect_timeout": 3})
+    try:
+        with admin.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any failure to connect means "no server here"
+        admin.dispose()
+        problem = str(exc).splitlines()[0]
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL must be available under CI: {problem}")
+        pytest.skip(f"no PostgreSQL server at 127.0.0.1:5432: {problem}")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield f"{PG_SERVER}?options=-csearch_path%3D{schema}"
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()

@@ -963,35 +963,6 @@ def test_dataset_of_the_local_copy_verifies(site_archive, tmp_path):
 
 # ------------------------------------------------------------------------------------------ PostgreSQL
 
-PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
-@pytest.fixture()
-def pg_url():
-    """A schema of its own on the PostgreSQL server at 127.0.0.1:5432 (skipped when there is none, except
-    under CI, as in tests/test_postgresql.py)."""
-    import uuid
-
-    from sqlalchemy import create_engine, text
-
-    admin = create_engine(PG_SERVER, connect_args={"connect_timeout": 3})
-    try:
-        with admin.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except Exception as exc:  # noqa: BLE001 - any failure to connect means "no server here"
-        admin.dispose()
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL must be available under CI: {str(exc).splitlines()[0]}")
-        pytest.skip(f"no PostgreSQL server at 127.0.0.1:5432: {str(exc).splitlines()[0]}")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    yield f"{PG_SERVER}?options=-csearch_path%3D{schema}"
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
-
-
 def _same_story(archive: HandMade) -> None:
     old, new = "https://www.example.org/post/ancien", "https://www.example.org/post/nouveau"
     same = "<html><body><p>Octet pour octet.</p></body></html>".encode()

@@ -1,52 +1,18 @@
 """The archive on PostgreSQL: versioning, the advisory crawl lock, and a full crawl and export.
 
-Needs the PostgreSQL server at 127.0.0.1:5432 (database ``test``, trust auth). Skipped with a reason when
-it is not there, except under CI (``CI=true``), where its absence is a failure.
+Needs the PostgreSQL server at 127.0.0.1:5432 (the ``pg_url`` fixture of ``conftest.py``).
 """
 
 from __future__ import annotations
 
-import os
-import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from archive import Content, Fetched, Outcome, make_engine, make_sessionmaker, record_capture, start_run
 from archive.locking import ArchiveLocked, crawl_lock
 from tests.conftest import crawl, export_records
-
-SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
-def _reachable() -> str | None:
-    try:
-        engine = create_engine(SERVER, connect_args={"connect_timeout": 3})
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        engine.dispose()
-        return None
-    except Exception as exc:  # noqa: BLE001 - any failure to connect means "no server here"
-        return str(exc).splitlines()[0]
-
-
-@pytest.fixture()
-def pg_url():
-    problem = _reachable()
-    if problem:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL must be available under CI: {problem}")
-        pytest.skip(f"no PostgreSQL server at 127.0.0.1:5432: {problem}")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(SERVER)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    yield f"{SERVER}?options=-csearch_path%3D{schema}"
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
-
 
 def test_versioning_on_postgresql(pg_url):
     engine = make_engine(pg_url)
