@@ -13,7 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-SEED_003 = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "003_6812376ab15017de.txt"
+# Seed 003 as a naive scraper saw it (a copy of ../shared/seeds/003_…, so the tests need nothing outside).
+SEED_003 = Path(__file__).resolve().parent / "fixtures" / "seeds" / "003_participant_post.txt"
 POST_PATH = "/posts/3wo8W6K733zNs1vv3ue4el/ue-kazakhstan-construire-ensemble-une-autonomie-strategique"
 CP1252_PATH = "/posts/9QzT1kLmN0pR2sUv/archives-defense-europeenne"
 EMPTY_PATH = "/posts/7hJkL0pQ2rS4tU6v/galerie-photos"
