@@ -417,3 +417,14 @@ def test_api_surface() -> None:
         "title", "author", "published", "modified", "text", "language", "language_probability",
         "declared_language", "canonical_url", "translations", "template", "description", "image",
     ]  # fmt: skip
+
+
+def test_wix_post_without_the_post_wrapper() -> None:
+    """A Wix template variant with post-description but no [data-hook=post] wrapper keeps the Wix rule."""
+    import re
+
+    html = re.sub(r'data-hook="post"(?=[\s>])', 'data-hook="post-container"', load("wix_post.html"))
+    assert 'data-hook="post"' not in html.replace('data-hook="post-', "")
+    record = clean_html(html, "https://www.centre-europeen-securite-strategie.eu/post/x")
+    assert record.template == "wix-post"
+    assert record.text == expected("wix_post.html")

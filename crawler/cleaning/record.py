@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-EXTRACTOR_VERSION = "cess-clean/2"
+EXTRACTOR_VERSION = "cess-clean/3"
 
 TEMPLATE_WIX_POST = "wix-post"
 TEMPLATE_WIX_PAGE = "wix-page"

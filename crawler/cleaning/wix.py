@@ -42,6 +42,10 @@ def find_post(root: HtmlElement) -> tuple[etree._Element, etree._Element] | None
         bodies = post.xpath(_POST_BODY)
         if bodies:
             return post, bodies[0]
+    if is_wix(root):  # a Wix template variant without the [data-hook=post] wrapper
+        bodies = root.xpath('//*[@data-hook="post-description"]')
+        if bodies:
+            return bodies[0], bodies[0]
     return None
 
 
