@@ -15,8 +15,12 @@ from .errors import EXIT_CANNOT_RUN, CliError
 DB_HELP = "SQLAlchemy database URL (default: $CESS_ARCHIVE_DB, else sqlite:///data/cess-archive.sqlite)."
 
 
-def open_archive(db: str | None, *, must_exist: bool) -> Engine:
-    """An engine on the archive; for read commands the archive must already exist (none is created)."""
+def open_archive(db: str | None, *, must_exist: bool, read_only: bool = False) -> Engine:
+    """An engine on the archive; for read commands the archive must already exist (none is created).
+
+    ``read_only``: the command only reads, so the archive is opened without writing, creating or migrating
+    anything (and works on a file or a filesystem it cannot write).
+    """
     url = db or default_db_url()
     try:
         parsed = make_url(url)

@@ -24,8 +24,8 @@ from . import render
 from .access import DB_HELP, open_archive
 from .errors import CliError
 
-def _open(db: str | None):
-    return open_archive(db, must_exist=True)
+def _open(db: str | None, *, read_only: bool = True):
+    return open_archive(db, must_exist=True, read_only=read_only)
 
 
 def parse_when(value: str) -> datetime:
@@ -203,7 +203,7 @@ def reprocess(source, db):
     """
     from .reprocessing import reprocess_archive
 
-    engine = _open(db)
+    engine = _open(db, read_only=False)
     with make_sessionmaker(engine).begin() as session:
         counts = reprocess_archive(session, source=source)
     engine.dispose()

@@ -109,3 +109,39 @@ def pg_url():
     with admin.begin() as connection:
         connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def archived(site, tmp_path_factory) -> Path:
+    """An archive of the local copy in its initial state, crawled once per session.
+
+    Tests never write to it: they read it, or work on a copy (``archive_copy``).
+    """
+    path = tmp_path_factory.mktemp("archived") / "archive.sqlite"
+    site.state.reset()
+    site.state.clear_faults()
+    result = crawl(site, f"sqlite:///{path}")
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture()
+def archive_copy(archived, tmp_path) -> Path:
+    """A private copy of the session's archive, to check that a command leaves it byte-identical."""
+    import shutil
+
+    target = tmp_path / "archive.sqlite"
+    shutil.copyfile(archived, target)
+    return target
+
+
+def archive_digest(path: Path) -> str:
+    """SHA-256 over an SQLite archive's file and its write-ahead log (readers may touch only ``-shm``)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for part in (path, path.with_name(path.name + "-wal")):
+        if part.exists():
+            digest.update(part.name.encode())
+            digest.update(part.read_bytes())
+    return digest.hexdigest()

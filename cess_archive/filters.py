@@ -1,0 +1,52 @@
+"""Checking the filters people type on the command line: languages in any case, known source names only."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from sqlalchemy import select, union
+from sqlalchemy.orm import Session
+
+from archive.models import Page, Run
+
+from .errors import CliError
+
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{1,8})*$")
+
+
+def normalize_languages(values: Iterable[str]) -> tuple[str, ...]:
+    """``--language`` values as stored (lower case: ``EN`` and ``en`` are the same), without repeats."""
+    languages = []
+    for value in values:
+        code = value.strip().lower().replace("_", "-")
+        if not _LANGUAGE.match(code):
+            raise CliError(f"--language expects a language code such as fr, en or zh-cn, got {value!r}")
+        languages.append(code)
+    return tuple(dict.fromkeys(languages))
+
+
+def known_sources(session: Session | None) -> list[str]:
+    """Source names this archive holds (pages or runs), together with those of the shipped sources file."""
+    from crawler.sources import SourceError, load_sources
+
+    names: set[str] = set()
+    try:
+        names.update(load_sources())
+    except SourceError:  # pragma: no cover - the shipped file is tested
+        pass
+    if session is not None:
+        names.update(name for name in session.scalars(union(select(Page.source), select(Run.source))) if name)
+    return sorted(names)
+
+
+def check_sources(session: Session | None, names: Iterable[str], option: str = "--source") -> tuple[str, ...]:
+    """``names`` without repeats; an unknown one is a usage error (exit 2) that lists the known ones."""
+    wanted = tuple(dict.fromkeys(name.strip() for name in names))
+    if not wanted:
+        return wanted
+    known = known_sources(session)
+    for name in wanted:
+        if name not in known:
+            raise CliError(f"unknown source {name!r} for {option}: known sources are {', '.join(known) or 'none'}")
+    return wanted
