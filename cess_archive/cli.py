@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from .errors import EXIT_OK, EXIT_USAGE, CliError
+from .errors import EXIT_ABORTED, EXIT_OK, EXIT_USAGE, CliError
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="cess-archive")
@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except click.exceptions.Abort:
         click.echo("cess-archive: aborted", err=True)
-        return 130
+        return EXIT_ABORTED
     except click.UsageError as exc:
         click.echo(f"cess-archive: error: {exc.format_message()}", err=True)
         return EXIT_USAGE
@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else EXIT_OK
     except KeyboardInterrupt:
         click.echo("cess-archive: interrupted", err=True)
-        return 130
+        return EXIT_ABORTED
     return status if isinstance(status, int) else EXIT_OK
 
 
