@@ -6,11 +6,12 @@ Every error is caught here and reported as one line on stderr with a documented 
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
 
-from .errors import EXIT_ABORTED, EXIT_OK, EXIT_USAGE, CliError
+from .errors import EXIT_ABORTED, EXIT_CANNOT_RUN, EXIT_OK, EXIT_USAGE, CliError
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="cess-archive")
@@ -31,30 +32,48 @@ def _register_commands() -> None:
 _register_commands()
 
 
+def _say(message: object) -> None:
+    """One line on stderr, whatever the message holds (a database's reason may span several lines)."""
+    line = " ".join(str(message).split())
+    click.echo(f"cess-archive: error: {line}", err=True)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: runs the CLI, turning every error into one line and an exit status."""
+    """Entry point: runs the CLI, turning every error into one line and an exit status.
+
+    An error nobody foresaw is still one line (exit 3); ``CESS_ARCHIVE_DEBUG=1`` shows its traceback.
+    """
     try:
         status = cli.main(args=argv, prog_name="cess-archive", standalone_mode=False)
     except CliError as exc:
-        click.echo(f"cess-archive: error: {exc}", err=True)
+        _say(exc)
         return exc.status
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.exceptions.Abort:
         click.echo("cess-archive: aborted", err=True)
         return EXIT_ABORTED
-    except click.UsageError as exc:
-        click.echo(f"cess-archive: error: {exc.format_message()}", err=True)
+    except click.ClickException as exc:  # usage errors, bad option values, unreadable files named as options
+        _say(exc.format_message())
         return EXIT_USAGE
-    except click.ClickException as exc:
-        click.echo(f"cess-archive: error: {exc.format_message()}", err=True)
-        return exc.exit_code
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else EXIT_OK
     except KeyboardInterrupt:
         click.echo("cess-archive: interrupted", err=True)
         return EXIT_ABORTED
+    except Exception as exc:  # noqa: BLE001 - the CLI edge: a bug must not reach the user as a traceback
+        if os.environ.get("CESS_ARCHIVE_DEBUG"):
+            raise
+        kind = "cannot read or write the archive" if _is_database_error(exc) else "unexpected error"
+        _say(f"{kind}: {type(exc).__name__}: {exc} (run with CESS_ARCHIVE_DEBUG=1 for details)")
+        return EXIT_CANNOT_RUN
     return status if isinstance(status, int) else EXIT_OK
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    return isinstance(exc, SQLAlchemyError)
 
 
 if __name__ == "__main__":
