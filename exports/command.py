@@ -1,20 +1,27 @@
 """What ``cess-archive export`` does once its options are parsed: check them, export, summarise.
 
 Every problem the user can fix is an :class:`~exports.errors.ExportError` (one line, exit status 2) raised
-before anything is written; the command line turns it into its message and status.
+before anything is written; a failure while writing (a full disk) is one too, with status 2 or 3, and
+leaves nothing under the target's name. The command line turns it into its message and status. An empty
+selection is not an error: it writes a valid empty output, with a note.
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from archive.content import iso_utc
 from archive.selection import Selection
 
 from .errors import ExportError
 from .options import parse_instant
+from .outputs import STDOUT_NAME, check_output, check_stdout, extension_warning, is_stdout
+from .writers import BINARY_FORMATS
 
 
 @dataclass(frozen=True)
@@ -33,8 +40,18 @@ class ExportRequest:
     include_duplicates: bool = False
 
 
+@dataclass(frozen=True)
+class ExportOutcome:
+    """What the command line prints once an export is written: ``notes`` (``note: …``, ``warning: …``) on
+    stderr, then ``summary`` on stdout, or on stderr when the data went to stdout."""
+
+    summary: str
+    notes: tuple[str, ...] = ()
+    summary_to_stderr: bool = False
+
+
 def check_request(request: ExportRequest) -> Selection:
-    """Checks the combination of options and returns the selection they ask for."""
+    """Checks the combination of options and the target, and returns the selection they ask for."""
     if request.output is None and request.dataset is None:
         raise ExportError("Missing option '--output' (or '--dataset DIR' for a dataset directory).")
     if request.output is not None and request.dataset is not None:
@@ -42,19 +59,30 @@ def check_request(request: ExportRequest) -> Selection:
     if request.output is not None:
         if request.fmt is None:
             raise ExportError("Missing option '--format' (required with --output).")
-        parent = request.output.parent if str(request.output.parent) else Path(".")
-        if not parent.is_dir():
-            raise ExportError(f"cannot write {request.output}: directory {parent} does not exist")
-        if request.output.is_dir():
-            raise ExportError(f"cannot write {request.output}: it is a directory")
+        if is_stdout(request.output):
+            check_stdout(request.fmt, request.fmt in BINARY_FORMATS)
+        else:
+            check_output(request.output)
     elif request.fmt is not None:
         raise ExportError("--format does not apply to --dataset (a dataset holds JSONL and Parquet)")
+    else:
+        from .dataset import check_target
+
+        check_target(request.dataset)
     if request.since is not None and request.since_run is not None:
         raise ExportError("--since and --since-run cannot be used together")
     if request.since_run is not None and request.since_run < 1:
         raise ExportError(f"--since-run expects a run id (1, 2, …), got {request.since_run}")
     as_of = parse_instant(request.as_of, "--as-of") if request.as_of is not None else None
     since = parse_instant(request.since, "--since") if request.since is not None else None
+    now = datetime.now(timezone.utc)
+    shown = iso_utc(now.replace(microsecond=0))
+    if since is not None and since > now:
+        raise ExportError(f"--since {request.since} is in the future (it is now {shown}): nothing can have "
+                          f"changed after it yet (give a past date, or --since-run ID)")
+    if as_of is not None and as_of > now:
+        raise ExportError(f"--as-of {request.as_of} is in the future (it is now {shown}): leave --as-of out "
+                          f"for the archive as it stands now")
     if as_of is not None and since is not None and since >= as_of:
         raise ExportError("--since must be before --as-of")
     return Selection(all_versions=request.all_versions, as_of=as_of, since=since, since_run=request.since_run,
@@ -63,15 +91,31 @@ def check_request(request: ExportRequest) -> Selection:
                      include_duplicates=request.include_duplicates)
 
 
-def run_export(session: Session, request: ExportRequest, selection: Selection, *, progress: bool) -> str:
-    """Exports and returns the one-line summary."""
+def run_export(session: Session, request: ExportRequest, selection: Selection, *, progress: bool) -> ExportOutcome:
+    """Exports, and returns what to tell the user."""
+    empty = f"the selection is empty ({selection.describe()})"
     if request.dataset is not None:
         from .dataset import export_dataset
 
         result = export_dataset(session, request.dataset, selection, progress=progress)
-        return (f"exported {result.records} records to dataset {result.path} "
-                f"({len(result.files)} files, {result.bytes} bytes, SHA256SUMS sha256 {result.sha256})")
+        notes = (f"note: {empty}: wrote a dataset with empty data files",) if result.records == 0 else ()
+        return ExportOutcome(f"exported {result.records} records to dataset {result.path} ({len(result.files)} "
+                             f"files, {result.bytes} bytes, SHA256SUMS sha256 {result.sha256})", notes)
     from .exporter import export
 
-    result = export(session, request.fmt, request.output, selection=selection, progress=progress)
-    return f"exported {result.records} records to {result.path} ({result.bytes} bytes, sha256 {result.sha256})"
+    to_stdout = is_stdout(request.output)
+    if to_stdout:
+        sys.stdout.flush()
+        result = export(session, request.fmt, selection=selection, progress=progress, stream=sys.stdout.buffer)
+    else:
+        result = export(session, request.fmt, request.output, selection=selection, progress=progress)
+    notes = []
+    warning = None if to_stdout else extension_warning(request.fmt, request.output)
+    if warning:
+        notes.append(f"warning: {warning}")
+    if result.records == 0:
+        what = "warc file (its warcinfo record only)" if request.fmt == "warc" else f"{request.fmt} file"
+        notes.append(f"note: {empty}: wrote an empty {what}" + (" to standard output" if to_stdout else ""))
+    where = STDOUT_NAME if to_stdout else str(result.path)
+    return ExportOutcome(f"exported {result.records} records to {where} ({result.bytes} bytes, sha256 "
+                         f"{result.sha256})", tuple(notes), summary_to_stderr=to_stdout)

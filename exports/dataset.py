@@ -20,7 +20,6 @@ import contextlib
 import json
 import os
 import shutil
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -33,10 +32,12 @@ from archive.selection import Selection, crawl_period, run_origins
 
 from .errors import ExportError
 from .exporter import file_sha256, iter_records, prepare, software_name
+from .outputs import write_error
 from .progress import Progress
 from .records import FIELDS, SCHEMA_VERSION
 from .schema import json_schema, markdown_field_table, pandas_dtypes, table_schema
-from .writers import ParquetSink, json_line, current_umask
+from .tempfiles import create_directory, parent_of, remove_stale
+from .writers import ParquetSink, current_umask, json_line
 
 JSONL_PATH = "data/records.jsonl"
 PARQUET_PATH = "data/records.parquet"
@@ -108,13 +109,22 @@ def _is_replaceable(directory: Path) -> bool:
 
 
 def check_target(directory: Path) -> None:
+    """Refuses (exit 2) a dataset directory that cannot be replaced: a file, a symbolic link, a directory
+    that holds anything but a dataset, or one whose parent does not exist."""
     directory = Path(directory)
-    parent = directory.parent if str(directory.parent) else Path(".")
+    if str(directory) == "-":
+        raise ExportError("--dataset needs a directory: a dataset cannot be written to standard output")
+    parent = parent_of(directory)
     if not parent.is_dir():
         raise ExportError(f"cannot write {directory}: directory {parent} does not exist")
+    if directory.is_symlink():
+        raise ExportError(f"cannot write the dataset to {directory}: it is a symbolic link, which the dataset "
+                          f"would replace (give the real path {os.path.realpath(directory)}, or a new directory)")
     if directory.exists() and not _is_replaceable(directory):
         kind = "a file" if not directory.is_dir() else "a directory that is not a dataset written by cess-archive"
         raise ExportError(f"cannot write the dataset to {directory}: it is {kind} (choose a new or empty directory)")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise ExportError(f"cannot write {directory}: directory {parent} is not writable (choose another directory)")
 
 
 def _fsync_write(path: Path, text: str) -> None:
@@ -127,17 +137,24 @@ def _fsync_write(path: Path, text: str) -> None:
 
 @contextlib.contextmanager
 def atomic_directory(directory: Path):
-    """A directory that appears at ``directory`` (replacing a previous dataset) only if the block completes."""
+    """A directory that appears at ``directory`` (replacing a previous dataset) only if the block completes.
+
+    The temporaries that killed exports to ``directory`` left beside it are removed first; this export's
+    own (``.DIR.*.part``, and ``.DIR.*.old`` while swapping) stay locked while they exist (``exports.tempfiles``).
+    """
     directory = Path(directory)
-    parent = directory.parent if str(directory.parent) else Path(".")
-    tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".part", dir=parent))
+    remove_stale(directory)
+    locks = []
+    fd, tmp = create_directory(directory)
+    locks.append(fd)
     try:
         yield tmp
         mode = 0o777 & ~current_umask()
         for path in [tmp, *tmp.rglob("*")]:
             os.chmod(path, mode if path.is_dir() else mode & 0o666)
         if directory.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".old", dir=parent))
+            fd, old = create_directory(directory, ".old")
+            locks.append(fd)
             os.rename(directory, old / "previous")
             try:
                 os.rename(tmp, directory)
@@ -150,11 +167,15 @@ def atomic_directory(directory: Path):
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        for fd in locks:
+            os.close(fd)
 
 
 def export_dataset(session: Session, directory: Path, selection: Selection, *, progress: bool = False,
                    created: datetime | None = None) -> DatasetResult:
-    """Writes the dataset of ``selection`` to ``directory`` (see the module docstring)."""
+    """Writes the dataset of ``selection`` to ``directory`` (see the module docstring). An empty selection
+    makes a valid dataset with empty data files."""
     directory = Path(directory)
     check_target(directory)
     total = prepare(session, selection)
@@ -184,10 +205,11 @@ def export_dataset(session: Session, directory: Path, selection: Selection, *, p
             _fsync_write(tmp / SCHEMA_PATH, json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
             files = {name: (file_sha256(tmp / name), (tmp / name).stat().st_size)
                      for name in (JSONL_PATH, PARQUET_PATH, SCHEMA_PATH)}
-            period = crawl_period(session, tuple(stats.by_source))
+            sources = tuple(stats.by_source) or selection.sources  # an empty dataset: what was asked for
+            period = crawl_period(session, sources)
             if selection.as_of is not None and period[1] is not None:
                 period = (period[0], min(period[1], selection.as_of))
-            origins = run_origins(session, tuple(stats.by_source))
+            origins = run_origins(session, sources)
             package = datapackage(stats, files, selection, created, period, origins)
             _fsync_write(tmp / DATAPACKAGE_PATH, json.dumps(package, ensure_ascii=False, indent=2) + "\n")
             files[DATAPACKAGE_PATH] = (file_sha256(tmp / DATAPACKAGE_PATH), (tmp / DATAPACKAGE_PATH).stat().st_size)
@@ -195,6 +217,8 @@ def export_dataset(session: Session, directory: Path, selection: Selection, *, p
             files[README_PATH] = (file_sha256(tmp / README_PATH), (tmp / README_PATH).stat().st_size)
             sums = "".join(f"{files[name][0]}  {name}\n" for name in sorted(files))
             _fsync_write(tmp / SUMS_PATH, sums)
+    except OSError as exc:  # a full disk, a read-only directory: one line, and no dataset under DIR's name
+        raise write_error(str(directory), exc) from None
     finally:
         bar.close()
     size = sum(path.stat().st_size for path in directory.rglob("*") if path.is_file())
@@ -281,10 +305,14 @@ def readme(stats: DatasetStats, files: dict[str, tuple[str, int]], selection: Se
            period: tuple[datetime | None, datetime | None], origins: list[tuple[str, str | None]]) -> str:
     titles = _source_titles()
     datetime_fields = [f.name for f in FIELDS if f.type == "datetime"]
-    sources = ", ".join(f"{titles.get(name, name)} (`{name}`)" for name in sorted(stats.by_source))
+    names = sorted(stats.by_source) or list(selection.sources)
+    sources = ", ".join(f"{titles.get(name, name)} (`{name}`)" for name in names) or TITLE.split(":")[0]
     origin_list = "".join(f"\n  - `{source}`: {url}" for source, url in origins if url)
-    kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(stats.by_kind.items()))
-    statuses = ", ".join(f"{count} {status}" for status, count in sorted(stats.by_status.items()))
+    counts = "; ".join(", ".join(f"{count} {key}" for key, count in sorted(counter.items()))
+                       for counter in (stats.by_kind, stats.by_status) if counter)
+    crawled = f"{iso_utc(period[0])} to {iso_utc(period[1])}" if period[0] is not None else "no crawl run"
+    captured = (f"content first seen from {iso_utc(stats.first_seen)} to {iso_utc(stats.last_seen)} (last "
+                f"confirmation)" if stats.records else "nothing: the selection is empty")
     by_source = _table(["source", "records"], [[f"`{s}`", n] for s, n in sorted(stats.by_source.items())])
     by_language = _table(["source", "language", "records"],
                          [[f"`{s}`", f"`{lang}`", n] for (s, lang), n in sorted(stats.by_source_language.items())])
@@ -297,9 +325,9 @@ The publications of {sources}, as archived by cess-archive: the article itself (
 
 - **Created**: {iso_utc(created)} by {software_name()}
 - **Selection**: {selection.describe()}
-- **Records**: {stats.records} ({stats.pages} pages; {kinds}; {statuses})
-- **Captured**: content first seen from {iso_utc(stats.first_seen)} to {iso_utc(stats.last_seen)} (last confirmation)
-- **Crawl period**: {iso_utc(period[0])} to {iso_utc(period[1])}
+- **Records**: {stats.records} ({stats.pages} pages{"; " + counts if counts else ""})
+- **Captured**: {captured}
+- **Crawl period**: {crawled}
 - **Crawled from**:{origin_list or " (unknown)"}
 - **Record schema version**: {SCHEMA_VERSION} (`{SCHEMA_PATH}`)
 - **Licence**: not stated yet (placeholder in `datapackage.json`); the texts remain their authors' work.

@@ -15,7 +15,8 @@ class ExportError(Exception):
 
 
 class EmptySelection(ExportError, ValueError):
-    """The selection matches no record: nothing is written."""
+    """No longer raised: an empty selection now writes a valid empty output (exit status 0). Kept so that
+    code catching it still imports."""
 
     def __init__(self, message: str = "the selection is empty: no record to export") -> None:
         super().__init__(message, EXIT_USAGE)

@@ -6,16 +6,20 @@ crawl writing at the same time), so its count, its records and its captures agre
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy.orm import Session
 
 from archive.selection import Selection, check_run, count_captures, count_records, records_query
 
 from .errors import EmptySelection, ExportError
+from .outputs import STDOUT, StreamOutput, write_error
 from .progress import Progress
 from .records import record_from_row
 from .writers import BINARY_FORMATS, WRITERS, atomic_output
@@ -81,51 +85,76 @@ def file_sha256(path: Path) -> str:
 
 
 def prepare(session: Session, selection: Selection) -> int:
-    """Opens the snapshot, checks the selection and returns how many records it holds (never 0)."""
+    """Opens the snapshot, checks the selection and returns how many records it holds (0 is fine: an empty
+    selection makes an empty, valid output)."""
     begin_snapshot(session)
     if selection.since_run is not None:
         try:
             check_run(session, selection.since_run)
         except LookupError as exc:
-            raise ExportError(str(exc)) from None
-    total = count_records(session, selection)
-    if total == 0:
-        raise EmptySelection()
-    return total
+            raise ExportError(f"{exc}; 'cess-archive runs' lists them") from None
+    return count_records(session, selection)
 
 
-def export(session: Session, fmt: str, output: Path, *, all_versions: bool = False,
-           include_duplicates: bool = False, selection: Selection | None = None,
-           progress: bool = False) -> ExportResult:
-    """Writes the selected records to ``output`` in format ``fmt`` (one of ``FORMATS``).
+def export(session: Session, fmt: str, output: Path | None = None, *, all_versions: bool = False,
+           include_duplicates: bool = False, selection: Selection | None = None, progress: bool = False,
+           stream: IO[bytes] | None = None) -> ExportResult:
+    """Writes the selected records to ``output`` in format ``fmt`` (one of ``FORMATS``), or to the binary
+    ``stream`` (standard output) when given.
 
     ``selection`` (default: the latest version of every live page, or every version with
     ``all_versions``) says what to export; untranslated copies are left out unless ``include_duplicates``.
-    Raises :class:`EmptySelection` (nothing written) when it matches nothing. With ``progress``, a bar is
-    shown on stderr.
+    An empty selection writes a valid empty output (JSONL: no line, JSON ``[]``, CSV: the header, Parquet:
+    the schema and no row, WARC: its warcinfo record). With ``progress``, a bar is shown on stderr.
+    An ``OSError`` while writing becomes an :class:`ExportError` (one line, exit status 2 or 3), and nothing
+    is left under ``output``.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
+    if (output is None) == (stream is None):
+        raise ValueError("give output or stream, not both")
     if selection is None:
         selection = Selection(all_versions=all_versions, include_duplicates=include_duplicates)
-    output = Path(output)
     total = prepare(session, selection)
+    target = STDOUT if stream is not None else str(output)
+    try:
+        if stream is not None:
+            sink = StreamOutput(stream)
+            count = _write(session, fmt, selection, total, sink, filename="", progress=progress)
+            sink.flush()
+            return ExportResult(path=Path(STDOUT), records=count, bytes=sink.bytes, sha256=sink.digest.hexdigest())
+        output = Path(output)
+        with atomic_output(output, binary=True) as handle:
+            count = _write(session, fmt, selection, total, handle, filename=output.name, progress=progress)
+        return ExportResult(path=output, records=count, bytes=output.stat().st_size, sha256=file_sha256(output))
+    except OSError as exc:
+        raise write_error(target, exc) from None
+
+
+def _write(session: Session, fmt: str, selection: Selection, total: int, handle: IO[bytes], *, filename: str,
+           progress: bool) -> int:
+    """Writes the selection to the binary ``handle``; returns the number of records."""
     if fmt == "warc":
         from .warc import write_warc
 
         bar = Progress(count_captures(session, selection), enabled=progress, unit="capture")
         try:
-            with atomic_output(output, binary=True) as handle:
-                stats = write_warc(session, selection, handle, filename=output.name, software=software_name(),
-                                   total_records=total, progress=bar)
+            stats = write_warc(session, selection, handle, filename=filename, software=software_name(),
+                               total_records=total, progress=bar)
         finally:
             bar.close()
-        count = stats.records
-    else:
-        bar = Progress(total, enabled=progress)
+        return stats.records
+    bar = Progress(total, enabled=progress)
+    try:
+        if fmt in BINARY_FORMATS:
+            return WRITERS[fmt](bar.track(iter_records(session, selection)), handle)
+        text = io.TextIOWrapper(handle, encoding="utf-8", newline="\n")
         try:
-            with atomic_output(output, binary=fmt in BINARY_FORMATS) as handle:
-                count = WRITERS[fmt](bar.track(iter_records(session, selection)), handle)
+            count = WRITERS[fmt](bar.track(iter_records(session, selection)), text)
+            text.flush()
         finally:
-            bar.close()
-    return ExportResult(path=output, records=count, bytes=output.stat().st_size, sha256=file_sha256(output))
+            with contextlib.suppress(Exception):
+                text.detach()  # the handle stays open: its owner closes it
+        return count
+    finally:
+        bar.close()

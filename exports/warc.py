@@ -169,7 +169,7 @@ def write_warc(session: Session, selection: Selection, handle: IO[bytes], *, fil
                         "metadata records (application/json), the record of each version extracted from "
                         "them, linked by WARC-Refers-To."),
         "selection": selection.describe(),
-        "records": total_records,
+        "records": str(total_records),  # as text: warcio leaves out falsy values, and 0 is a count
         "schema-version": SCHEMA_VERSION,
         "note": ("Request records are rebuilt from the URL: the original request headers were not kept. "
                  "Bodies are stored decoded: Content-Encoding and Transfer-Encoding appear as "

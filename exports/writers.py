@@ -14,26 +14,25 @@ import contextlib
 import json
 import math
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO
 
 from .records import DATETIME_FIELDS, FIELD_NAMES, FIELDS, OBJECT_FIELDS, json_record
-
-
-def temp_name_prefix(path: Path) -> str:
-    """Temporary files of an export to ``path`` are ``.NAME.*.part`` beside it."""
-    return f".{Path(path).name}."
+from .tempfiles import create_file, remove_stale
 
 
 @contextlib.contextmanager
 def atomic_output(path: Path, *, binary: bool = False) -> Iterator[IO]:
-    """A file that appears at ``path`` only if the block completes (text UTF-8 unless ``binary``)."""
+    """A file that appears at ``path`` only if the block completes (text UTF-8 unless ``binary``).
+
+    The temporaries that killed exports to ``path`` left beside it are removed first (see
+    ``exports.tempfiles``); this one stays locked until it is renamed into place or removed.
+    """
     path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(prefix=temp_name_prefix(path), suffix=".part", dir=directory)
+    remove_stale(path)
+    fd, tmp_name = create_file(path)
     try:
         mode = "wb" if binary else "w"
         kwargs = {} if binary else {"encoding": "utf-8", "newline": "\n"}
@@ -41,8 +40,8 @@ def atomic_output(path: Path, *, binary: bool = False) -> Iterator[IO]:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp_name, 0o666 & ~current_umask())
-        os.replace(tmp_name, path)
+            os.chmod(tmp_name, 0o666 & ~current_umask())
+            os.replace(tmp_name, path)  # still locked: a concurrent export never takes it for abandoned
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)

@@ -187,6 +187,39 @@ def test_dataset_replaces_a_previous_dataset_and_nothing_else(archive, tmp_path)
     assert a_file.read_text() == "x"
 
 
+def test_an_empty_selection_makes_a_valid_empty_dataset(archive, tmp_path):
+    """Nothing selected is exit 0 and a dataset that verifies: empty data files with their full schema,
+    datapackage.json and SHA256SUMS that describe them, and one note on stderr."""
+    import pyarrow.parquet as pq
+
+    directory = tmp_path / "ds"
+    result = cess("export", "--db", archive.url, "--dataset", str(directory), "--source", "anne-genetet",
+                  "--kind", "article")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"exported 0 records to dataset {directory} (6 files, ")
+    assert result.stderr.startswith("cess-archive: note: the selection is empty (") and \
+        result.stderr.rstrip().endswith("wrote a dataset with empty data files") and result.stderr.count("\n") == 1
+    assert files_in(directory) == DATASET_FILES
+    check = subprocess.run(["sha256sum", "--strict", "-c", "SHA256SUMS"], cwd=directory, capture_output=True,
+                           text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert (directory / "data" / "records.jsonl").read_bytes() == b""
+    table = pq.read_table(directory / "data" / "records.parquet")
+    assert table.num_rows == 0 and table.schema.names == list(FIELD_NAMES)
+    assert frame_from_parquet(directory / "data" / "records.parquet").empty
+    package = json.loads((directory / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["records"] == 0 and package["pages"] == 0
+    assert package["captured"] == {"first_seen": None, "last_seen": None}
+    assert package["crawl_period"]["start"] <= package["crawl_period"]["end"]  # of the source asked for
+    for resource in package["resources"]:
+        data = (directory / resource["path"]).read_bytes()
+        assert resource["bytes"] == len(data) and resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
+    readme = (directory / "README.md").read_text(encoding="utf-8")
+    assert "**Records**: 0 (0 pages)" in readme and "the selection is empty" in readme
+    assert "None" not in readme.split("## Files")[0]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
 # ---------------------------------------------------------------------- one description, no drift
 
 def test_docs_schemas_and_exports_cannot_drift(archive, tmp_path):

@@ -11,7 +11,7 @@ import pytest
 
 from archive import Content, Fetched, make_engine, make_sessionmaker, record_capture, start_run
 from exports import FIELD_NAMES, FIELDS
-from exports.exporter import EmptySelection, export
+from exports.exporter import export
 from tests.conftest import cess
 
 T0 = datetime(2026, 2, 1, 12, 0, tzinfo=timezone.utc)
@@ -89,16 +89,27 @@ def test_interrupted_export_leaves_previous_file(archive, tmp_path, monkeypatch)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
 
 
-def test_empty_archive_is_an_error_and_writes_nothing(tmp_path):
+def test_empty_archive_exports_an_empty_file_with_a_note(tmp_path):
+    """An empty selection is a quiet night, not an error: a valid empty output, exit 0, one note."""
     url = f"sqlite:///{tmp_path / 'empty.sqlite'}"
     make_engine(url).dispose()
     out = tmp_path / "out.jsonl"
     result = cess("export", "--format", "jsonl", "--output", str(out), "--db", url)
-    assert result.exit_code == 2, result.output
-    assert result.stderr.strip().count("\n") == 0 and "empty" in result.stderr
-    assert not out.exists()
-    with make_sessionmaker(make_engine(url))() as session, pytest.raises(EmptySelection):
-        export(session, "jsonl", out)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"exported 0 records to {out} (0 bytes, sha256 ")
+    assert result.stderr.startswith("cess-archive: note: the selection is empty (")
+    assert result.stderr.count("\n") == 1 and result.stderr.rstrip().endswith("wrote an empty jsonl file")
+    assert out.read_bytes() == b""
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    engine = make_engine(url)
+    with make_sessionmaker(engine)() as session:
+        assert export(session, "json", tmp_path / "out.json").records == 0
+    engine.dispose()
+    assert json.loads((tmp_path / "out.json").read_text(encoding="utf-8")) == []
+    no_run = cess("export", "--format", "jsonl", "--output", str(out), "--db", url, "--since-run", "1")
+    assert no_run.exit_code == 2, no_run.output
+    assert no_run.stderr == "cess-archive: error: no run 1 in the archive (the archive has no run); " \
+                            "'cess-archive runs' lists them\n"
 
 
 @pytest.mark.parametrize("args, message", [

@@ -251,10 +251,15 @@ def test_filters(site_archive, tmp_path):
     both = export_jsonl(site_archive.db_url, tmp_path, *EVERYTHING, "--language", "en", "--language", "fr",
                         "--kind", "article", "--kind", "page", "--source", "cess")
     assert both == [r for r in everything if r["language"] in ("en", "fr")]
+    upper = export_jsonl(site_archive.db_url, tmp_path, *EVERYTHING, "--language", "EN")
+    assert upper == english  # languages are stored in lower case; the option takes any case
     out = tmp_path / "none.jsonl"
     result = cess("export", "--format", "jsonl", "--output", str(out), "--db", site_archive.db_url,
                   "--source", "no-such-source")
-    assert result.exit_code == 2 and "empty" in result.stderr and not out.exists()
+    assert result.exit_code == 2, result.output
+    assert result.stderr == ("cess-archive: error: unknown source 'no-such-source' for --source: known sources "
+                             "are anne-genetet, cess, mediapart-valette\n")
+    assert not out.exists()
 
 
 def test_every_format_holds_the_same_records(site_archive, tmp_path):
@@ -427,7 +432,8 @@ def test_as_of_selects_what_stood_then(site_archive, tmp_path):
     assert len(every) == versions_then
     before = cess("export", "--format", "jsonl", "--output", str(tmp_path / "x.jsonl"), "--db", a.db_url,
                   "--as-of", "2000-01-01")
-    assert before.exit_code == 2 and "empty" in before.stderr
+    assert before.exit_code == 0 and "the selection is empty" in before.stderr, before.output
+    assert (tmp_path / "x.jsonl").read_bytes() == b""
 
 
 def test_since_selects_exactly_what_changed(site_archive, tmp_path):
@@ -446,7 +452,11 @@ def test_since_selects_exactly_what_changed(site_archive, tmp_path):
     assert set(keys(window)) == {(a.seed0, 2, "live"), (a.removed_then_restored, 1, "removed")}
     nothing = cess("export", "--format", "jsonl", "--output", str(tmp_path / "n.jsonl"), "--db", a.db_url,
                    "--since-run", "3")
-    assert nothing.exit_code == 2 and "empty" in nothing.stderr and not (tmp_path / "n.jsonl").exists()
+    assert nothing.exit_code == 0, nothing.output  # a quiet night: an empty dump, not a failure
+    assert nothing.stdout.startswith("exported 0 records to ")
+    assert nothing.stderr.startswith("cess-archive: note: the selection is empty (") and \
+        "that changed after run 3" in nothing.stderr and nothing.stderr.count("\n") == 1
+    assert (tmp_path / "n.jsonl").read_bytes() == b""
 
 
 def test_incremental_dumps_rebuild_the_full_export(site_archive, tmp_path):
@@ -725,11 +735,12 @@ def test_export_runs_while_a_crawl_writes(large_archives, tmp_path):
      "cannot be used together"),
     (["--format", "jsonl", "--output", "{tmp}/x.jsonl", "--since", "2026-03-01", "--as-of", "2026-02-01"],
      "--since must be before --as-of"),
-    (["--format", "warc", "--output", "{tmp}/x.warc.gz", "--since", "2100-01-01"], "the selection is empty"),
-    (["--format", "parquet", "--output", "{tmp}/x.parquet", "--kind", "page"], "the selection is empty"),
+    (["--format", "warc", "--output", "{tmp}/x.warc.gz", "--since", "2100-01-01"], "is in the future"),
+    (["--format", "jsonl", "--output", "{tmp}/x.jsonl", "--as-of", "2100-01-01"], "is in the future"),
+    (["--format", "jsonl", "--output", "{tmp}/x.jsonl", "--source", "nope"], "known sources are"),
     (["--format", "jsonl", "--output", "{tmp}/x.jsonl", "--kind", "blog"], "'blog' is not one of"),
     (["--dataset", "{tmp}/taken", "--language", "fr"], "not a dataset written by cess-archive"),
-    (["--dataset", "{tmp}/ds", "--language", "xx"], "the selection is empty"),
+    (["--dataset", "{tmp}/ds", "--language", "e n"], "--language expects a language code"),
 ])
 def test_bad_input_is_one_line_and_status_2(large_archives, tmp_path, args, message):
     (tmp_path / "taken").mkdir()
@@ -904,7 +915,8 @@ def test_as_of_follows_removals_restorations_and_moves(hand_made, tmp_path):
                                           (old, 2, "live", iso(T0 + timedelta(hours=2)))]
     empty = cess("export", "--format", "jsonl", "--output", str(tmp_path / "e.jsonl"), "--db", url,
                  "--as-of", iso(T0 + timedelta(hours=4.5)))
-    assert empty.exit_code == 2 and "empty" in empty.stderr
+    assert empty.exit_code == 0 and "the selection is empty" in empty.stderr, empty.output
+    assert (tmp_path / "e.jsonl").read_bytes() == b""
     # a move, a removal and a restoration are changes: the page's latest version comes back
     assert [(r["url"], r["version"]) for r in export_jsonl(url, tmp_path, "--since", iso(T0 + timedelta(hours=2.5)))] \
         == [(new, 2)]
@@ -937,6 +949,47 @@ def test_since_run_counts_versions_made_outside_runs(hand_made, tmp_path):
     (linked,) = metadata.values()
     assert linked[0]["text"] == "Texte ré-extrait."  # linked to the capture it was re-extracted from
     assert any(e["warc-type"] == "response" for e in warc_index(out))
+
+
+def test_an_empty_selection_writes_a_valid_empty_file_in_every_format(hand_made, tmp_path):
+    """A quiet night (nothing changed since the last run, no page of that kind) is exit 0: every format
+    gets a valid, empty file that its readers load, with its full schema, and one note on stderr."""
+    import pandas as pd
+    from warcio.archiveiterator import ArchiveIterator
+
+    from exports import FIELD_NAMES
+
+    hand_made.put("https://www.example.org/post/note", "Texte.", T0)
+    selection = ("--kind", "page")  # the archive holds one article
+    full = export_file(hand_made.url, tmp_path / "full.parquet", "parquet")
+    assert len(pd.read_parquet(full)) == 1
+    outputs = {}
+    for fmt, name in (("jsonl", "e.jsonl"), ("json", "e.json"), ("csv", "e.csv"), ("parquet", "e.parquet"),
+                      ("warc", "e.warc.gz")):
+        out = tmp_path / name
+        result = cess("export", "--format", fmt, "--output", str(out), "--db", hand_made.url, *selection)
+        assert result.exit_code == 0, result.output
+        assert result.stdout == (f"exported 0 records to {out} ({out.stat().st_size} bytes, sha256 "
+                                 f"{hashlib.sha256(out.read_bytes()).hexdigest()})\n")
+        assert result.stderr.startswith("cess-archive: note: the selection is empty (") and \
+            result.stderr.count("\n") == 1, result.stderr
+        assert f"wrote an empty {fmt} file" in result.stderr
+        outputs[fmt] = out
+    assert outputs["jsonl"].read_bytes() == b""
+    assert json.loads(outputs["json"].read_text(encoding="utf-8")) == []
+    assert outputs["csv"].read_bytes() == (",".join(f'"{name}"' for name in FIELD_NAMES) + "\r\n").encode()
+    for frame in (frame_from_csv(outputs["csv"]), frame_from_parquet(outputs["parquet"])):
+        assert len(frame) == 0 and list(frame.columns) == list(FIELD_NAMES)
+    import pyarrow.parquet as pq
+
+    assert pq.read_schema(outputs["parquet"]).equals(pq.read_schema(full), check_metadata=True)
+    pd.testing.assert_series_equal(pd.read_parquet(outputs["parquet"]).dtypes, pd.read_parquet(full).dtypes)
+    assert warcio_check(outputs["warc"]).returncode == 0
+    with open(outputs["warc"], "rb") as handle:
+        records = [(r.rec_type, r.content_stream().read().decode()) for r in ArchiveIterator(handle)]
+    assert [kind for kind, _ in records] == ["warcinfo"]
+    assert "records: 0\r\n" in records[0][1]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
 def test_dataset_of_the_local_copy_verifies(site_archive, tmp_path):
