@@ -9,13 +9,15 @@ import html
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from dataclasses import dataclass
+from datetime import datetime
 
 import click
 
 from archive import iso_utc
-from archive.diffing import DiffOp, Hunk, join_tokens
-from archive.history import ChangeEvent
+from archive.diffing import DiffOp, Hunk, join_tokens, paragraph_diff
+from archive.history import ChangeEvent, event_as_dict
+from archive.models import Version
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 
@@ -45,43 +47,159 @@ def describe(event: ChangeEvent) -> str:
 
 
 def text_lines(events: Iterable[ChangeEvent]) -> Iterable[str]:
+    """One line per event, under the URL the page had when it happened (and its URL now, after a move)."""
     for event in events:
         version = f"v{event.version}" if event.version else "  "
+        now = f" (now {event.page_url})" if event.page_url != event.url else ""
         title = f" «{event.title}»" if event.title else ""
         extra = describe(event)
-        yield f"{short_time(event.at)}  {event.kind:<16} {version:<4} {event.page_url}{title}" + \
+        yield f"{short_time(event.at)}  {event.kind:<16} {version:<4} {event.url}{now}{title}" + \
               (f"  ({extra})" if extra else "")
 
 
 def as_json(events: Iterable[ChangeEvent]) -> str:
-    return json.dumps([
-        {"id": e.id, "run": e.run_id, "at": iso_utc(e.at), "kind": e.kind, "url": e.page_url,
-         "url_at_event": e.url, "title": e.title, "version": e.version, "details": e.details}
-        for e in events
-    ], ensure_ascii=False, indent=2)
+    return json.dumps([event_as_dict(e) for e in events], ensure_ascii=False, indent=2)
 
 
-def atom_feed(events: list[ChangeEvent], *, feed_id: str, title: str) -> str:
-    """An Atom 1.0 feed of the events, newest first, so people can subscribe to edits and removals."""
+# ----------------------------------------------------------------------------------------- Atom feed
+
+FEED_PARAGRAPHS = 3  # changed paragraphs shown in an entry
+FEED_WORDS = 120  # words of one inserted or deleted run shown in an entry
+FEED_CONTEXT = 12  # unchanged words kept on each side of a change
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One event of the feed, with its stable Atom id and its HTML content."""
+
+    event: ChangeEvent
+    id: str
+    content: str
+
+
+def _clip(words: list[str], limit: int) -> str:
+    return " ".join(words) if len(words) <= limit else " ".join(words[:limit]) + " …"
+
+
+def _changed_paragraphs(ops: Iterable[DiffOp]) -> list[str]:
+    """The diff split into paragraphs (HTML, escaped), each with ``<del>``/``<ins>`` for what changed."""
+    paragraphs: list[list[tuple[str, list[str]]]] = [[]]
+    for op in ops:
+        words: list[str] = []
+        for token in op.words:
+            if token == "\n":
+                if words:
+                    paragraphs[-1].append((op.kind, words))
+                    words = []
+                paragraphs.append([])
+            else:
+                words.append(token)
+        if words:
+            paragraphs[-1].append((op.kind, words))
+    rendered = []
+    for runs in paragraphs:
+        if not any(kind != "equal" for kind, _ in runs):
+            continue
+        parts = []
+        for index, (kind, words) in enumerate(runs):
+            if kind == "equal":
+                if len(words) > 2 * FEED_CONTEXT:  # long unchanged stretches: their ends only
+                    head = words[:FEED_CONTEXT] if index > 0 else []
+                    tail = words[-FEED_CONTEXT:] if index < len(runs) - 1 else []
+                    words = head + ["…"] + tail
+                parts.append(html.escape(" ".join(words)))
+            else:
+                tag = "del" if kind == "delete" else "ins"
+                parts.append(f"<{tag}>{html.escape(_clip(words, FEED_WORDS))}</{tag}>")
+        rendered.append(" ".join(parts))
+    return rendered
+
+
+def entry_html(event: ChangeEvent, old: Version | None, new: Version | None) -> str:
+    """What a feed reader shows for an event: what changed, bounded, every piece of page text escaped."""
+    e = html.escape
+    d = event.details
+    out: list[str] = []
+    if event.kind == "retitled":
+        out.append(f"<p>Title: <del>{e(d.get('old_title') or '')}</del> → <ins>{e(d.get('new_title') or '')}</ins></p>")
+    if "words_added" in d:
+        out.append(f"<p>{d['words_added']} words added, {d['words_removed']} removed, "
+                   f"similarity {d['similarity']:.2f}"
+                   + (f" (version {old.number} → {new.number})" if old is not None and new is not None else "")
+                   + "</p>")
+    if d.get("fields"):
+        out.append(f"<p>Changed: {e(', '.join(d['fields']))}</p>")
+    if event.kind == "moved":
+        source, target = d.get("from_url") or "", d.get("to_url") or event.url
+        out.append(f'<p>Moved from <a href="{e(source)}">{e(source)}</a> to <a href="{e(target)}">{e(target)}</a>; '
+                   "the old URL redirects to the new one.</p>")
+    if event.kind == "removed":
+        status = d.get("http_status")
+        out.append(f"<p>The page answered HTTP {int(status)}: it was removed from the site. "
+                   "The response is kept as evidence.</p>" if status else "<p>The page was removed from the site.</p>")
+    if event.kind == "restored":
+        status = d.get("http_status")
+        out.append("<p>The page answers again" + (f" (HTTP {int(status)})" if status else "") + ".</p>")
+    if event.kind == "extractor-change":
+        out.append("<p>The archive's extractor read the stored capture differently: "
+                   "not an edit by the organisation.</p>")
+    if new is not None and old is not None and old.text != new.text:
+        changed = [p for hunk in paragraph_diff(old.text, new.text) if hunk.kind == "change"
+                   for p in _changed_paragraphs(hunk.ops)]
+        out.extend(f"<p>{p}</p>" for p in changed[:FEED_PARAGRAPHS])
+        if len(changed) > FEED_PARAGRAPHS:
+            more = len(changed) - FEED_PARAGRAPHS
+            out.append(f"<p>… and {more} more changed paragraph{'s' if more > 1 else ''}.</p>")
+    elif new is not None and old is None:
+        first = next((line for line in new.text.splitlines() if line.strip()), "")
+        if first:
+            out.append(f"<p>{e(_clip(first.split(), FEED_WORDS))}</p>")
+    url = event.url
+    out.append(f'<p><a href="{e(url)}">{e(url)}</a>'
+               + (f' (now <a href="{e(event.page_url)}">{e(event.page_url)}</a>)' if event.page_url != url else "")
+               + "</p>")
+    return "\n".join(out)
+
+
+def atom_feed(entries: list[FeedEntry], *, feed_id: str, title: str, updated: datetime,
+              subtitle: str | None = None, self_url: str | None = None, site_url: str | None = None) -> str:
+    """An Atom 1.0 feed of the events, newest first, so people can subscribe to edits and removals.
+
+    ``feed_id`` and the entries' ids are stable (see ``archive.history.feed_id``), so a reader polling the
+    feed made for each new run sees one feed whose new entries are the new events.
+    """
     ET.register_namespace("", ATOM_NS)
+
+    def sub(parent, tag, text=None, **attributes):
+        element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attributes)
+        if text is not None:
+            element.text = text
+        return element
+
     feed = ET.Element(f"{{{ATOM_NS}}}feed")
-    ET.SubElement(feed, f"{{{ATOM_NS}}}id").text = feed_id
-    ET.SubElement(feed, f"{{{ATOM_NS}}}title").text = title
-    updated = max((e.at for e in events), default=datetime.now(timezone.utc))
-    ET.SubElement(feed, f"{{{ATOM_NS}}}updated").text = iso_utc(updated)
-    author = ET.SubElement(feed, f"{{{ATOM_NS}}}author")
-    ET.SubElement(author, f"{{{ATOM_NS}}}name").text = "cess-archive"
-    ET.SubElement(feed, f"{{{ATOM_NS}}}generator").text = "cess-archive"
-    for event in sorted(events, key=lambda e: (e.at, e.id), reverse=True):
-        entry = ET.SubElement(feed, f"{{{ATOM_NS}}}entry")
-        ET.SubElement(entry, f"{{{ATOM_NS}}}id").text = f"{feed_id.rsplit(':', 1)[0]}:event:{event.id}"
+    sub(feed, "id", feed_id)
+    sub(feed, "title", title)
+    if subtitle:
+        sub(feed, "subtitle", subtitle)
+    sub(feed, "updated", iso_utc(max((entry.event.at for entry in entries), default=updated)))
+    if self_url:
+        sub(feed, "link", rel="self", href=self_url, type="application/atom+xml")
+    if site_url:
+        sub(feed, "link", rel="alternate", href=site_url)
+    author = sub(feed, "author")
+    sub(author, "name", "cess-archive")
+    sub(feed, "generator", "cess-archive")
+    for item in sorted(entries, key=lambda entry: (entry.event.at, entry.event.id), reverse=True):
+        event = item.event
+        entry = sub(feed, "entry")
+        sub(entry, "id", item.id)
         label = KIND_LABELS.get(event.kind, event.kind)
-        ET.SubElement(entry, f"{{{ATOM_NS}}}title").text = f"{label}: {event.title or event.page_url}"
-        ET.SubElement(entry, f"{{{ATOM_NS}}}updated").text = iso_utc(event.at)
-        ET.SubElement(entry, f"{{{ATOM_NS}}}link", href=event.page_url)
-        ET.SubElement(entry, f"{{{ATOM_NS}}}category", term=event.kind)
-        summary = describe(event) or label
-        ET.SubElement(entry, f"{{{ATOM_NS}}}summary").text = summary
+        sub(entry, "title", f"{label}: {event.title or event.url}")
+        sub(entry, "updated", iso_utc(event.at))
+        sub(entry, "link", href=event.url)
+        sub(entry, "category", term=event.kind, label=label)
+        sub(entry, "summary", describe(event) or label)
+        sub(entry, "content", item.content, type="html")
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
 

@@ -1,23 +1,89 @@
-"""``cess-archive runs``: the crawl runs recorded in the archive."""
+"""``cess-archive runs``: the crawl runs recorded in the archive, as a table or JSON, and a run's errors."""
 
 from __future__ import annotations
 
+import json
+
 import click
+from sqlalchemy.orm import Session
 
 from archive import make_sessionmaker
+from archive.history import run_as_dict, run_errors, run_range
+from archive.models import Run
 from archive.query import list_runs
+from archive.store import describe_outcome
 
 from .access import DB_HELP, open_archive
+from .errors import EXIT_CANNOT_RUN, EXIT_INTERRUPTED, EXIT_OK, EXIT_PAGE_ERRORS, CliError
+
+
+def run_exit_status(run: Run) -> int | None:
+    """The status ``crawl`` exits (or exited) with for ``run``; None while it runs or when its process died
+    (then the crawl itself reported nothing)."""
+    if run.status in ("running", "aborted"):
+        return None
+    if run.status == "interrupted":
+        return EXIT_INTERRUPTED
+    if run.status == "failed" or (run.fetched == 0 and run.not_modified == 0):
+        return EXIT_CANNOT_RUN
+    return EXIT_PAGE_ERRORS if run.errors else EXIT_OK
+
+
+def run_record(run: Run, exit_status: int | None = None) -> dict:
+    """One run with the fields ``crawl --json`` prints (``archive.history.run_as_dict``); ``exit_status``
+    defaults to the one :func:`run_exit_status` tells."""
+    status = run_exit_status(run) if exit_status is None else exit_status
+    return run_as_dict(run, status, describe_outcome(run))
+
+
+MAX_ID = 2**63 - 1  # larger numbers name no row (and no database can even compare them)
+
+
+def check_run(session: Session, run_id: int) -> Run:
+    """The run ``run_id``; a usage error (exit 2) naming the range of existing runs when there is none."""
+    run = session.get(Run, run_id) if abs(run_id) <= MAX_ID else None
+    if run is None:
+        known = run_range(session)
+        scope = f"runs are {known[0]} to {known[1]}" if known else "the archive has no run yet"
+        raise CliError(f"no run {run_id} in the archive ({scope})")
+    return run
+
+
+def _one_line(text) -> str:
+    return " ".join(str(text or "").split())
 
 
 @click.command()
+@click.option("--json", "as_json", is_flag=True,
+              help="A JSON array, one object per run, with the fields `crawl --json` prints.")
+@click.option("--errors", "errors_of", type=click.IntRange(min=1), metavar="RUN",
+              help="The errors of run RUN: one line per URL with its reason (with --json, a JSON array).")
 @click.option("--db", help=DB_HELP)
-def runs(db):
-    """List the crawl runs with their counts (details: the runs table, or `crawl --json`)."""
+def runs(as_json, errors_of, db):
+    """List the crawl runs with their counts, or the errors of one run."""
     engine = open_archive(db, must_exist=True, read_only=True)
     with make_sessionmaker(engine)() as session:
-        all_runs = list_runs(session)
+        if errors_of is not None:
+            run = check_run(session, errors_of)
+            details, total = run_errors(run), run.errors
+            all_runs = []
+        else:
+            all_runs = [run_record(run) for run in list_runs(session)] if as_json else list_runs(session)
     engine.dispose()
+    if errors_of is not None:
+        if as_json:
+            click.echo(json.dumps(details, ensure_ascii=False, indent=2))
+            return
+        for detail in details:
+            click.echo(f"{detail.get('url') or '-'}  {_one_line(detail.get('error'))}")
+        if total > len(details):
+            click.echo(f"… {total - len(details)} more errors counted in run {errors_of}, without details")
+        elif not details:
+            click.echo(f"run {errors_of}: no error")
+        return
+    if as_json:
+        click.echo(json.dumps(all_runs, ensure_ascii=False, indent=2))
+        return
     header = f"{'run':>4}  {'started (UTC)':<20} {'status':<12} {'source':<10} {'fetched':>7} {'new pages':>9} " \
              f"{'new versions':>12} {'unchanged':>9} {'not modified':>12} {'errors':>6}"
     click.echo(header)
