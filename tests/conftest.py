@@ -136,12 +136,16 @@ def archive_copy(archived, tmp_path) -> Path:
 
 
 def archive_digest(path: Path) -> str:
-    """SHA-256 over an SQLite archive's file and its write-ahead log (readers may touch only ``-shm``)."""
+    """SHA-256 over an SQLite archive's file and its write-ahead log.
+
+    Readers may touch only ``-shm`` and may leave an empty ``-wal`` (SQLite opens one to read a WAL-mode
+    file): an empty log holds no data, so it counts as no log.
+    """
     import hashlib
 
     digest = hashlib.sha256()
     for part in (path, path.with_name(path.name + "-wal")):
-        if part.exists():
+        if part.exists() and (part == path or part.stat().st_size > 0):
             digest.update(part.name.encode())
             digest.update(part.read_bytes())
     return digest.hexdigest()
