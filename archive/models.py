@@ -71,6 +71,7 @@ class Run(Base):
     base_url: Mapped[str | None] = mapped_column(String(2000))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # running, finished, failed (nothing could be fetched), interrupted or aborted: see archive.store.RUN_STATUSES
     status: Mapped[str] = mapped_column(String(20), default="running")
     finish_reason: Mapped[str | None] = mapped_column(String(100))
     fetched: Mapped[int] = mapped_column(Integer, default=0)

@@ -23,6 +23,14 @@ from .models import Capture, Event, Page, PageAlias, RawBlob, Run, Version, utcn
 
 MAX_ERROR_DETAILS = 200
 
+#: The values of ``runs.status``. ``failed``: the crawl ran to its end but nothing could be fetched (every
+#: request failed: connection refused, DNS, timeouts, 5xx), with ``finish_reason`` ``nothing_fetched``.
+#: ``interrupted``: stopped early (a signal: ``shutdown``; the maximum run time: ``max_runtime``), keeping
+#: what was stored. ``aborted``: left "running" by a process that died.
+RUN_STATUSES = ("running", "finished", "failed", "interrupted", "aborted")
+NOTHING_FETCHED = "nothing_fetched"
+MAX_RUNTIME = "max_runtime"
+
 
 class Outcome(str, enum.Enum):
     """What storing one capture did to the archive."""
@@ -80,14 +88,74 @@ def finish_run(session: Session, run_id: int, status: str, reason: str | None = 
     return run
 
 
-def record_error(session: Session, run_id: int, url: str, reason: str) -> None:
-    """Counts a page that could not be fetched or stored, with why."""
+def record_error(session: Session, run_id: int, url: str, reason: str, kind: str | None = None) -> None:
+    """Counts a page that could not be fetched or stored, with why (``reason``: the full error; ``kind``:
+    the same in a few words, such as "connection refused" or "HTTP 503")."""
     run = session.get_one(Run, run_id)
     run.errors += 1
     details = list(run.error_details or [])
     if len(details) < MAX_ERROR_DETAILS:
-        details.append({"url": url, "error": reason, "at": utcnow().isoformat()})
+        detail = {"url": url, "error": reason, "at": utcnow().isoformat()}
+        if kind:
+            detail["kind"] = kind
+        details.append(detail)
         run.error_details = details
+
+
+def fetched_nothing(run: Run) -> bool:
+    """True when the run stored no capture and confirmed no page (no 200, no 304)."""
+    return not run.fetched and not run.not_modified
+
+
+def error_kinds(run: Run) -> list[str]:
+    """Why the run's requests failed, most frequent first ("connection refused", "HTTP 503", …): from the
+    crawler's counters kept with the run, else from its ``error_details``."""
+    counts: dict[str, int] = {}
+    for key, value in (run.stats or {}).items():
+        if key.startswith("archive/fetch_errors/") and isinstance(value, int):
+            counts[key.removeprefix("archive/fetch_errors/")] = value
+    if not counts:
+        for detail in run.error_details or []:
+            kind = detail.get("kind") or str(detail.get("error", "")).split(":", 1)[0] or "unknown"
+            counts[kind] = counts.get(kind, 0) + 1
+    return sorted(counts, key=lambda kind: (-counts[kind], kind))
+
+
+def format_duration(seconds: float) -> str:
+    """``21600`` → ``6h``, ``5400`` → ``1h30m``, ``2`` → ``2s``."""
+    whole = int(seconds)
+    if whole != seconds or whole <= 0:
+        return f"{seconds:g}s"
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return "".join(f"{n}{unit}" for n, unit in ((hours, "h"), (minutes, "m"), (secs, "s")) if n)
+
+
+def describe_outcome(run: Run) -> str | None:
+    """Why a run did not simply finish, in words (None for a finished or running run)."""
+    stats = run.stats or {}
+    if run.status == "failed":
+        failed = sum(v for k, v in stats.items() if k.startswith("archive/fetch_errors/") and isinstance(v, int))
+        failed = failed or run.errors
+        kinds = error_kinds(run)
+        if failed:
+            noun = "request failed" if failed == 1 else "requests failed"
+            return f"nothing could be fetched ({failed} {noun}: {', '.join(kinds[:3]) or 'unknown errors'})"
+        forbidden = stats.get("robotstxt/forbidden")
+        if forbidden:
+            return f"nothing could be fetched ({forbidden} requests forbidden by robots.txt)"
+        return "nothing could be fetched (no page found to fetch)"
+    if run.status == "interrupted":
+        if run.finish_reason == MAX_RUNTIME:
+            limit = stats.get("archive/max_runtime")
+            of = f" of {format_duration(limit)}" if isinstance(limit, (int, float)) and limit > 0 else ""
+            return f"maximum run time{of} reached"
+        if run.finish_reason == "shutdown":
+            return "stopped by a signal"
+        return f"stopped ({run.finish_reason})" if run.finish_reason else "stopped"
+    if run.status == "aborted":
+        return run.finish_reason or "the crawl process died"
+    return None
 
 
 def find_page(session: Session, url: str) -> Page | None:

@@ -27,12 +27,16 @@ class PageItem:
 
 @dataclass
 class FetchFailure:
-    """A content URL that gave no usable response (network error, 5xx, unexpected status)."""
+    """A content URL that gave no usable response (network error, 5xx, unexpected status).
+
+    ``reason`` is the full error (exception type and message, or ``HTTP 503``); ``kind`` names it in a few
+    words ("connection refused", "timed out", "HTTP 503"), to tell at a glance why a run failed."""
 
     source: str
     url: str
     reason: str
     status: int | None = None
+    kind: str | None = None
 
 
 @dataclass

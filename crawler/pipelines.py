@@ -16,7 +16,8 @@ from archive import Fetched, Outcome, finish_run, make_engine, make_sessionmaker
 from archive import record_capture, record_error, record_gone, record_not_modified, record_redirect, start_run
 from archive.duplicates import mark_duplicates
 from archive.locking import crawl_lock
-from archive.store import abandon_stale_runs
+from archive.models import Run
+from archive.store import MAX_RUNTIME, NOTHING_FETCHED, abandon_stale_runs, describe_outcome, fetched_nothing
 
 from .extraction import to_content
 from .workers import ExtractionPool
@@ -153,14 +154,18 @@ class ArchivePipeline:
                             source.base_url if source else None)
             self.run_id = run.id
         self.stats.set_value("archive/run_id", self.run_id)
+        max_runtime = self.crawler.settings.getfloat("CLOSESPIDER_TIMEOUT", 0.0)
+        if max_runtime > 0:
+            self.stats.set_value("archive/max_runtime", max_runtime)
         logger.info("crawl run %s started", self.run_id)
 
     def process_item(self, item):
         if isinstance(item, FetchFailure):
             with self.Session.begin() as session:
-                record_error(session, self.run_id, item.url, item.reason)
+                record_error(session, self.run_id, item.url, item.reason, item.kind)
             self.stats.inc_value("archive/errors")
-            raise PageFailed(f"{item.url}: {item.reason}")
+            # already logged by the spider as one line: the drop itself is only worth a debug message
+            raise PageFailed(f"{item.url}: {item.reason}", log_level="DEBUG")
         if isinstance(item, RedirectItem):
             with self.Session.begin() as session:
                 if not self._redirect(session, item):
@@ -207,9 +212,17 @@ class ArchivePipeline:
         return record_redirect(session, item.from_url, item.to_url, run_id=self.run_id, status=item.status)
 
     def spider_closed(self, spider, reason):
+        """Records how the run ended: ``finished``; ``failed`` when it ran to its end but nothing could be
+        fetched; ``interrupted`` when stopped early (``shutdown`` on a signal, ``max_runtime`` when
+        ``CLOSESPIDER_TIMEOUT``, that is ``ARCHIVE_MAX_RUNTIME``, ran out)."""
         if self.Session is None or self.run_id is None:
             return
-        status = "finished" if reason == "finished" else "interrupted"
+        if reason == "finished":
+            status, finish_reason = "finished", reason
+        elif reason == "closespider_timeout":
+            status, finish_reason = "interrupted", MAX_RUNTIME
+        else:
+            status, finish_reason = "interrupted", reason
         with self.Session.begin() as session:
             for redirect in self.pending_redirects:
                 self._redirect(session, redirect)
@@ -217,7 +230,11 @@ class ArchivePipeline:
             if source is not None:
                 duplicates = mark_duplicates(session, source.name)
                 self.stats.set_value("archive/duplicates", duplicates)
-            finish_run(session, self.run_id, status, reason, stats=self._stats_snapshot())
+            run = session.get_one(Run, self.run_id)
+            if status == "finished" and fetched_nothing(run) and not self.stats.get_value("archive/removed"):
+                status, finish_reason = "failed", NOTHING_FETCHED
+            run = finish_run(session, self.run_id, status, finish_reason, stats=self._stats_snapshot())
+            outcome = describe_outcome(run)
         self.exit_stack.close()
         self.engine.dispose()
-        logger.info("crawl run %s %s (%s)", self.run_id, status, reason)
+        logger.info("crawl run %s %s (%s)", self.run_id, status, outcome or finish_reason)

@@ -6,7 +6,9 @@ Archive settings (prefix ``ARCHIVE_``): ``ARCHIVE_DB_URL`` (SQLAlchemy URL; defa
 If-Modified-Since from their last capture; default on), ``ARCHIVE_EXTRACT_WORKERS`` (extraction worker
 processes; 0 runs it in the crawler's process) and ``ARCHIVE_EXTRACT_TIMEOUT`` (seconds one page may take to
 clean before it is recorded as failed), ``ARCHIVE_RETRY_AFTER_MAX`` (longest ``Retry-After`` wait obeyed,
-seconds), ``ARCHIVE_MAX_QUERY_VARIANTS`` (distinct query strings followed per path: a spider-trap bound).
+seconds), ``ARCHIVE_MAX_QUERY_VARIANTS`` (distinct query strings followed per path: a spider-trap bound),
+``ARCHIVE_MAX_RUNTIME`` (seconds a crawl may run before it is stopped gracefully and recorded as interrupted,
+reason ``max_runtime``; mapped onto Scrapy's ``CLOSESPIDER_TIMEOUT`` by the spider).
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -37,6 +39,8 @@ DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# The spider reports every request that failed after its retries as one warning line of its own.
+RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"
 REDIRECT_MAX_TIMES = 10
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
@@ -61,6 +65,7 @@ ARCHIVE_EXTRACT_WORKERS = 2
 ARCHIVE_EXTRACT_TIMEOUT = 60.0
 ARCHIVE_RETRY_AFTER_MAX = 120.0
 ARCHIVE_MAX_QUERY_VARIANTS = 5
+ARCHIVE_MAX_RUNTIME = 6 * 3600.0  # a crawl never runs forever
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -12,8 +12,10 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
@@ -23,6 +25,7 @@ from archive.query import KnownPage, known_pages
 
 from ..discovery import parse_feed, parse_sitemap, sitemaps_in_robots
 from ..items import FetchFailure, GoneItem, NotModifiedItem, PageItem, RedirectItem
+from ..middlewares import network_error_kind, quiet_network_errors
 from ..sources import DEFAULT_SOURCE, get_source
 from ..urls import UrlRules
 
@@ -36,6 +39,7 @@ GONE_STATUSES = (404, 410)
 REDIRECT_STATUSES = [301, 302, 303, 307, 308]
 PERMANENT_REDIRECTS = (301, 308)
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024
+ROBOTS_FORBIDDEN = "Forbidden by robots.txt"  # the IgnoreRequest of Scrapy's RobotsTxtMiddleware
 
 
 def lastmod_bonus(lastmod: str | None, now: datetime | None = None) -> int:
@@ -73,6 +77,72 @@ class SiteSpider(scrapy.Spider):
         self.rules = UrlRules.for_source(self.source)
         self.links = LinkExtractor(tags=("a", "area", "link"), attrs=("href",), unique=True)
         self.query_variants: dict[str, set[str]] = {}
+        self.reported_fetch_errors: set[str] = set()
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        """A crawl never runs forever: ``ARCHIVE_MAX_RUNTIME`` (seconds) becomes Scrapy's
+        ``CLOSESPIDER_TIMEOUT``, which closes the spider gracefully (reason ``closespider_timeout``) once
+        that time has passed. A shorter ``CLOSESPIDER_TIMEOUT`` set explicitly is kept."""
+        super().update_settings(settings)
+        max_runtime = settings.getfloat("ARCHIVE_MAX_RUNTIME", 0.0)
+        if max_runtime <= 0:
+            return
+        current = settings.getfloat("CLOSESPIDER_TIMEOUT", 0.0)
+        if 0 < current <= max_runtime:
+            return
+        priority = max(settings.getpriority("CLOSESPIDER_TIMEOUT") or 0, SETTINGS_PRIORITIES["spider"])
+        settings.set("CLOSESPIDER_TIMEOUT", max_runtime, priority=priority)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        quiet_network_errors()
+        return spider
+
+    def note_fetch_error(self, url: str) -> bool:
+        """True the first time a fetch of ``url`` is reported as failed (robots.txt is fetched twice: by
+        Scrapy's middleware and by this spider), False afterwards."""
+        if url in self.reported_fetch_errors:
+            return False
+        self.reported_fetch_errors.add(url)
+        return True
+
+    def _report_fetch_error(self, failure: Failure) -> tuple[str, str, int | None] | None:
+        """Logs a failed request as one line and counts it; returns ``(kind, reason, status)``, or None
+        for a request robots.txt disallows (the site's policy, not a failure: counted, never an error).
+
+        A network failure or an HTTP error is one warning, ``cannot fetch URL: connection refused``. Any
+        other exception is a bug somewhere in the download path: it is logged with its traceback.
+        """
+        request = failure.request
+        stats = self.crawler.stats
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            kind, reason = f"HTTP {status}", f"HTTP {status}"
+        elif failure.check(IgnoreRequest):
+            message = failure.getErrorMessage()
+            if message == ROBOTS_FORBIDDEN:  # the site's policy, not a failure
+                logger.info("skipped %s: %s", request.url, message)
+                stats.inc_value("archive/skipped/robots")
+                return None
+            status = None
+            reason = f"{failure.type.__name__}: {message}"
+            kind = "response too large" if "DOWNLOAD_MAXSIZE" in message else "ignored"
+        else:
+            status = None
+            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+            kind = network_error_kind(failure.value)
+            if kind is None:
+                logger.error("cannot fetch %s: %s", request.url, reason,
+                             exc_info=(failure.type, failure.value, failure.getTracebackObject()))
+                kind = failure.type.__name__
+                stats.inc_value(f"archive/fetch_errors/{kind}")
+                return kind, reason, status
+        level = logging.WARNING if self.note_fetch_error(request.url) else logging.DEBUG
+        logger.log(level, "cannot fetch %s: %s", request.url, kind)
+        stats.inc_value(f"archive/fetch_errors/{kind}")
+        return kind, reason, status
 
     def known_pages(self) -> list[KnownPage]:
         """The archived pages of this source on this origin: revisited so removals and moves are seen."""
@@ -196,9 +266,8 @@ class SiteSpider(scrapy.Spider):
         self.crawler.stats.inc_value("archive/discovery/feed_items", count)
 
     def on_discovery_error(self, failure: Failure):
-        request = failure.request
-        logger.warning("discovery document %s failed: %s", request.url, failure.getErrorMessage())
-        self.crawler.stats.inc_value("archive/discovery/errors")
+        if self._report_fetch_error(failure) is not None:
+            self.crawler.stats.inc_value("archive/discovery/errors")
 
     # -- pages ---------------------------------------------------------------------------------
 
@@ -272,9 +341,8 @@ class SiteSpider(scrapy.Spider):
                                status=status, headers=headers_dict(response), body=response.body,
                                fetched_at=datetime.now(timezone.utc))
                 return
-            reason = f"HTTP {status}"
-        else:
-            status = None
-            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
-        logger.warning("failed %s: %s", request.url, reason)
-        yield FetchFailure(source=self.source.name, url=request.url, reason=reason, status=status)
+        reported = self._report_fetch_error(failure)
+        if reported is None:
+            return
+        kind, reason, status = reported
+        yield FetchFailure(source=self.source.name, url=request.url, reason=reason, status=status, kind=kind)
