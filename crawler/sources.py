@@ -57,6 +57,20 @@ class Source:
         return replace(self, base_url=base_url.rstrip("/"), host_aliases=aliases)
 
 
+def _string(table: dict, key: str, name: str) -> str:
+    value = table.get(key, "")
+    if not isinstance(value, str):
+        raise SourceError(f"source {name!r}: {key} must be a string")
+    return value
+
+
+def _flag(table: dict, key: str, name: str) -> bool:
+    value = table.get(key, True)
+    if not isinstance(value, bool):
+        raise SourceError(f"source {name!r}: {key} must be true or false")
+    return value
+
+
 def _strings(table: dict, key: str, name: str) -> tuple[str, ...]:
     value = table.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -89,14 +103,14 @@ def _source_from_table(table: dict) -> Source:
         raise SourceError(f"source {name!r}: unknown field(s) {', '.join(unknown)}")
     return Source(
         name=name,
-        title=str(table.get("title", "")),
+        title=_string(table, "title", name),
         base_url=base_url.rstrip("/"),
         host_aliases=_strings(table, "host_aliases", name),
-        sitemaps_from_robots=bool(table.get("sitemaps_from_robots", True)),
+        sitemaps_from_robots=_flag(table, "sitemaps_from_robots", name),
         sitemaps=_strings(table, "sitemaps", name),
         feeds=_strings(table, "feeds", name),
         start_urls=_strings(table, "start_urls", name) or ("/",),
-        follow_links=bool(table.get("follow_links", True)),
+        follow_links=_flag(table, "follow_links", name),
         scope_paths=_patterns(table, "scope_paths", name),
         article_paths=_patterns(table, "article_paths", name),
         listing_paths=_patterns(table, "listing_paths", name),
@@ -114,6 +128,8 @@ def load_sources(path: str | Path | None = None) -> dict[str, Source]:
         data = tomllib.loads(text)
     except OSError as exc:
         raise SourceError(f"cannot read sources file {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise SourceError(f"sources file {path} is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise SourceError(f"sources file {path or 'sources.toml'} is not valid TOML: {exc}") from None
     tables = data.get("source", [])
@@ -121,6 +137,8 @@ def load_sources(path: str | Path | None = None) -> dict[str, Source]:
         raise SourceError("the sources file declares no [[source]]")
     sources: dict[str, Source] = {}
     for table in tables:
+        if not isinstance(table, dict):
+            raise SourceError("each source must be a [[source]] table, with name = … and base_url = …")
         source = _source_from_table(table)
         if source.name in sources:
             raise SourceError(f"source {source.name!r} is declared twice")
