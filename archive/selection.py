@@ -89,7 +89,8 @@ def _iso(value: datetime) -> str:
 
 def check_run(session: Session, run_id: int) -> None:
     """Checks that ``since_run`` names a run of the archive; :class:`UnknownRun` when it does not."""
-    if session.scalar(select(Run.id).where(Run.id == run_id)) is None:
+    # a number beyond 64 bits names no run (and the database could not even compare it)
+    if run_id >= 2**63 or session.scalar(select(Run.id).where(Run.id == run_id)) is None:
         last = session.scalar(select(func.max(Run.id)))
         known = f"runs are 1 to {last}" if last else "the archive has no run"
         raise UnknownRun(f"no run {run_id} in the archive ({known})")
