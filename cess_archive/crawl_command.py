@@ -20,13 +20,14 @@ from urllib.parse import urlsplit
 
 import click
 
-from archive import default_db_url, iso_utc, make_sessionmaker
+from archive import default_db_url, make_sessionmaker
 from archive.locking import ArchiveLocked, crawl_lock
 from archive.models import Run
 from archive.store import abandon_stale_runs, describe_outcome, error_kinds
 
 from .access import DB_HELP, open_archive
-from .errors import EXIT_CANNOT_RUN, EXIT_INTERRUPTED, EXIT_LOCKED, EXIT_OK, EXIT_PAGE_ERRORS, CliError
+from .errors import EXIT_CANNOT_RUN, EXIT_LOCKED, CliError
+from .runs_command import run_exit_status, run_record
 
 
 def parse_sets(values: tuple[str, ...]) -> dict[str, str]:
@@ -136,25 +137,6 @@ def summary_line(run: Run) -> str:
     return f"run {run.id} {run.status}: {counts}"
 
 
-def summary_json(run: Run, exit_status: int) -> str:
-    return json.dumps({
-        "run": run.id, "status": run.status, "finish_reason": run.finish_reason,
-        "message": describe_outcome(run), "source": run.source,
-        "base_url": run.base_url, "started_at": iso_utc(run.started_at), "finished_at": iso_utc(run.finished_at),
-        "fetched": run.fetched, "new_pages": run.new_pages, "new_versions": run.new_versions,
-        "unchanged": run.unchanged, "not_modified": run.not_modified, "errors": run.errors,
-        "error_details": run.error_details or [], "exit_status": exit_status,
-    }, ensure_ascii=False)
-
-
-def exit_status_of(run: Run) -> int:
-    if run.status == "interrupted":
-        return EXIT_INTERRUPTED
-    if run.status == "failed":
-        return EXIT_CANNOT_RUN
-    return EXIT_PAGE_ERRORS if run.errors else EXIT_OK
-
-
 def checked_overrides(sets: tuple[str, ...], max_runtime: float | None, log_file: str | None) -> dict[str, str]:
     """The ``--set`` overrides, checked, with ``--max-runtime`` and ``--log-file`` added; warnings (unknown
     setting names) are printed once everything is known to be valid."""
@@ -221,8 +203,8 @@ def crawl(source, sources_file, base_url, db, sets, max_runtime, log_level, log_
         raise CliError(f"{exc}: not starting a second one", EXIT_LOCKED) from None
     finally:
         engine.dispose()
-    status = exit_status_of(run)
-    click.echo(summary_json(run, status) if as_json else summary_line(run))
+    status = run_exit_status(run)
+    click.echo(json.dumps(run_record(run, status), ensure_ascii=False) if as_json else summary_line(run))
     if run.status == "failed":
         hint = f": is {run.base_url or 'the site'} reachable?" if error_kinds(run) else ""
         raise CliError(f"run {run.id} failed: {describe_outcome(run)}{hint}", EXIT_CANNOT_RUN)

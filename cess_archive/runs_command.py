@@ -24,7 +24,9 @@ def run_exit_status(run: Run) -> int | None:
         return None
     if run.status == "interrupted":
         return EXIT_INTERRUPTED
-    if run.status == "failed" or (run.fetched == 0 and run.not_modified == 0):
+    if run.status == "failed":
+        return EXIT_CANNOT_RUN
+    if run.errors and run.fetched == 0 and run.not_modified == 0:  # recorded before runs could be "failed"
         return EXIT_CANNOT_RUN
     return EXIT_PAGE_ERRORS if run.errors else EXIT_OK
 
