@@ -1,18 +1,27 @@
-"""Opening the archive from the command line: the ``--db`` option's help and its errors."""
+"""Opening the archive from the command line: the ``--db`` option's help and its errors.
+
+Every way ``--db`` can be wrong is one line: status 2 (``EXIT_USAGE``) for what the user can fix by
+pointing ``--db`` elsewhere or installing a driver (nothing is created or changed), status 3
+(``EXIT_CANNOT_RUN``) when the archive is there but cannot be opened (server down, permissions, a damaged
+file).
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
-from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from archive import default_db_url, make_engine
+from archive.db import (DB_ENV_VAR, URL_EXAMPLES, ArchiveLocationError, ArchiveNotFound, ArchiveUnreadable,
+                        BadDatabaseURL, database_url, is_in_memory)
 
-from .errors import EXIT_CANNOT_RUN, CliError
+from .errors import EXIT_CANNOT_RUN, EXIT_USAGE, CliError
 
-DB_HELP = "SQLAlchemy database URL (default: $CESS_ARCHIVE_DB, else sqlite:///data/cess-archive.sqlite)."
+DB_HELP = ("Where the archive is: an SQLite file path (data/archive.sqlite) or a database URL "
+           "(sqlite:///PATH, postgresql+psycopg://user@host/db). Default: $CESS_ARCHIVE_DB, else "
+           "data/cess-archive.sqlite.")
 
 
 def open_archive(db: str | None, *, must_exist: bool, read_only: bool = False) -> Engine:
@@ -21,20 +30,31 @@ def open_archive(db: str | None, *, must_exist: bool, read_only: bool = False) -
     ``read_only``: the command only reads, so the archive is opened without writing, creating or migrating
     anything (and works on a file or a filesystem it cannot write).
     """
-    url = db or default_db_url()
+    option = "--db" if db is not None or not os.environ.get(DB_ENV_VAR) else f"${DB_ENV_VAR}"
+    value = default_db_url() if db is None else db
     try:
-        parsed = make_url(url)
-    except Exception:
-        raise CliError(f"not a database URL: {url!r}") from None
-    if must_exist and parsed.get_backend_name() == "sqlite":
-        database = parsed.database
-        if not database or database == ":memory:" or not Path(database).is_file():
-            raise CliError(f"no archive at {url} (run 'cess-archive crawl' first, or pass --db)")
+        url = database_url(value)
+        if is_in_memory(url):
+            raise CliError(f"{option}: an in-memory SQLite database cannot hold an archive; pass a file path",
+                           EXIT_USAGE)
+        return make_engine(url, create=not read_only, read_only=read_only, must_exist=must_exist)
+    except BadDatabaseURL as exc:
+        raise CliError(f"{option} expects a file path or a database URL such as {URL_EXAMPLES}, got {exc.value!r}",
+                       EXIT_USAGE) from None
+    except ArchiveNotFound as exc:
+        raise CliError(f"{exc}: run 'cess-archive crawl' first, or pass --db", EXIT_USAGE) from None
+    except ArchiveLocationError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    except ArchiveUnreadable as exc:
+        raise CliError(str(exc), EXIT_CANNOT_RUN) from None
+    except (SQLAlchemyError, OSError) as exc:
+        reason = " ".join(str(getattr(exc, "orig", None) or exc).split()) or type(exc).__name__
+        raise CliError(f"cannot open the archive {_shown(value)}: {reason}", EXIT_CANNOT_RUN) from None
+
+
+def _shown(value: str) -> str:
+    """The archive as the user named it, without a password."""
     try:
-        engine = make_engine(url)
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except (SQLAlchemyError, OSError, ValueError) as exc:
-        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        raise CliError(f"cannot open the archive {url}: {reason}", EXIT_CANNOT_RUN) from None
-    return engine
+        return database_url(value).render_as_string(hide_password=True) if "://" in value else value
+    except ArchiveLocationError:
+        return value
