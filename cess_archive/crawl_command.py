@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from archive import default_db_url, make_sessionmaker
+from archive import make_sessionmaker
 from archive.locking import ArchiveLocked, crawl_lock
 from archive.models import Run
 from archive.store import abandon_stale_runs, describe_outcome, error_kinds
@@ -187,8 +187,8 @@ def crawl(source, sources_file, base_url, db, sets, max_runtime, log_level, log_
     except UnicodeDecodeError:
         raise CliError(f"sources file {sources_file} is not UTF-8 text") from None
     overrides = checked_overrides(sets, max_runtime, log_file)
-    db_url = db or default_db_url()
-    engine = open_archive(db_url, must_exist=False)
+    engine = open_archive(db, must_exist=False)
+    db_url = engine.url.render_as_string(hide_password=False)  # the checked form, for the pipeline
     try:
         with crawl_lock(engine):
             with make_sessionmaker(engine).begin() as session:

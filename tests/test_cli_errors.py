@@ -145,7 +145,7 @@ CRAWL_BAD = [
     ("--base-url", "http://"), ("--base-url", "example.org"), ("--source", "nope"),
     ("--sources", "/no/such/sources.toml"), ("--sources", "{tmp}/notes.txt"), ("--log-file", "/no/such/dir/crawl.log"),
     ("--log-file", "{tmp}"), ("--max-runtime", "soon"), ("--max-runtime", "-5"), ("--db", "{tmp}/notes.txt"),
-    ("--db", "sqlite:////no/such/dir/a.sqlite"), ("--db", "mysql://user@127.0.0.1/x"), ("--log-level", "LOUD"),
+    ("--db", "sqlite:////no/such/dir/a.sqlite"), ("--db", ""), ("--db", "mysql://user@127.0.0.1/x"), ("--log-level", "LOUD"),
 ]
 
 
