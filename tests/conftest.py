@@ -149,3 +149,12 @@ def archive_digest(path: Path) -> str:
             digest.update(part.name.encode())
             digest.update(part.read_bytes())
     return digest.hexdigest()
+
+
+def one_line_error(result: Result, status: int = 2) -> str:
+    """The one stderr line of a command that failed with ``status`` and printed nothing on stdout."""
+    assert result.exit_code == status, result.output
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]

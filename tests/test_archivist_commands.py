@@ -11,11 +11,10 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 
 import pytest
 
-from tests.conftest import archive_digest, cess, crawl
+from tests.conftest import archive_digest, cess, crawl, one_line_error
 from tests.site.content import OLD_SLUG_PATH
 from tests.site.content_pages import ARCTIC_EN
 from tests.site.content_posts import ARCTIC, BALTIC, PORTS, SAHEL
@@ -25,15 +24,6 @@ RUN_FIELDS = {"run", "status", "finish_reason", "message", "source", "base_url",
               "fetched", "new_pages", "new_versions", "unchanged", "not_modified", "errors", "error_details",
               "exit_status"}
 ISO_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
-
-
-def baseline_digest(path) -> str:
-    """``archive_digest`` once a reader has opened the archive: a read-only open of a WAL archive leaves an
-    empty ``-wal`` and ``-shm`` beside it (see ``archive.db``), which changes no byte of the archive."""
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    connection.execute("SELECT count(*) FROM pages").fetchone()
-    connection.close()
-    return archive_digest(path)
 
 
 @pytest.fixture(scope="module")
@@ -60,14 +50,6 @@ def ok_json(*args: str):
     result = cess(*args)
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
-
-
-def one_line_error(result) -> str:
-    assert result.exit_code == 2, result.output
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 # ------------------------------------------------------------------------------------------- runs
@@ -199,7 +181,7 @@ def test_diff_html_written_before_the_diff_is_printed(two_runs):
     (["show", SAHEL.path, "--version", str(2**64)], f"has no version {2**64} (versions are 1 to 2)"),
 ])
 def test_bad_values_are_one_line(two_runs, args, message):
-    before = baseline_digest(two_runs["path"])
+    before = archive_digest(two_runs["path"])
     line = one_line_error(cess(*args, "--db", two_runs["db"]))
     assert line.startswith("cess-archive: error: ") and message in line
     assert archive_digest(two_runs["path"]) == before
@@ -216,7 +198,7 @@ def test_unwritable_diff_html_prints_nothing(two_runs, tmp_path, target, message
     if not os.path.exists(tmp_path / "fifo"):
         os.mkfifo(tmp_path / "fifo")
     target, message = target.format(tmp=tmp_path), message.format(tmp=tmp_path)
-    before = baseline_digest(two_runs["path"])
+    before = archive_digest(two_runs["path"])
     line = one_line_error(cess("diff", SAHEL.path, "--html", target, "--db", two_runs["db"], timeout=60))
     assert message in line and f"cannot write {target} (--html)" in line
     assert archive_digest(two_runs["path"]) == before

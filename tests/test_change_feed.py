@@ -9,28 +9,18 @@ from __future__ import annotations
 import html
 import json
 import shutil
-import sqlite3
 import xml.etree.ElementTree as ET
 from datetime import datetime
 
 import pytest
 
-from tests.conftest import archive_digest, cess, crawl
+from tests.conftest import archive_digest, cess, crawl, one_line_error
 from tests.site.content_posts import DRONES, LNG_TERMINALS, SAHEL, SPACE
 
 A = "{http://www.w3.org/2005/Atom}"
 NEW_SLUG = "drones-et-infrastructures-critiques-nouvelle-adresse"
 NEW_PARAGRAPH = "Ce paragraphe a été réécrit pour le flux de changements."
 NEW_TITLE = "Espace : la <guerre> des satellites & des brouilleurs"
-
-
-def baseline_digest(path) -> str:
-    """``archive_digest`` once a reader has opened the archive: a read-only open of a WAL archive leaves an
-    empty ``-wal`` and ``-shm`` beside it (see ``archive.db``), which changes no byte of the archive."""
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    connection.execute("SELECT count(*) FROM pages").fetchone()
-    connection.close()
-    return archive_digest(path)
 
 
 @pytest.fixture(scope="module")
@@ -71,14 +61,6 @@ def entries(root: ET.Element) -> list[ET.Element]:
 def entry_for(root: ET.Element, kind: str) -> ET.Element:
     (found,) = [e for e in entries(root) if e.find(f"{A}category").get("term") == kind]
     return found
-
-
-def one_line_error(result) -> str:
-    assert result.exit_code == 2, result.output
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 # ------------------------------------------------------------------------------------ URL of the time
@@ -212,7 +194,7 @@ def test_feed_url_is_the_self_link(changed):
     (["--source", "mediapart-valette"], "the archive has no run of source 'mediapart-valette' yet"),
 ])
 def test_bad_values_are_one_line(changed, args, message):
-    before = baseline_digest(changed["path"])
+    before = archive_digest(changed["path"])
     line = one_line_error(cess("changes", *args, "--db", changed["db"]))
     assert message in line
     assert archive_digest(changed["path"]) == before

@@ -9,7 +9,6 @@ against https, the other loopback name of the local copy, an old slug that answe
 from __future__ import annotations
 
 import json
-import sqlite3
 import unicodedata
 from datetime import datetime, timezone
 from urllib.parse import quote, urlsplit
@@ -24,15 +23,6 @@ from tests.site.content_posts import BALTIC, SAHEL, SPACE
 
 OTHER_ORIGIN = "https://www.centre-europeen-securite-strategie.eu"
 ONLY_THERE = "/post/note-publiée-seulement-sur-le-site-réel"
-
-
-def baseline_digest(path) -> str:
-    """``archive_digest`` once a reader has opened the archive: a read-only open of a WAL archive leaves an
-    empty ``-wal`` and ``-shm`` beside it (see ``archive.db``), which changes no byte of the archive."""
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    connection.execute("SELECT count(*) FROM pages").fetchone()
-    connection.close()
-    return archive_digest(path)
 
 
 def page_url(db: str, form: str) -> str:
@@ -103,7 +93,7 @@ def test_show_and_diff_use_the_same_lookup(site, archived):
 
 
 def test_unknown_url_suggests_the_closest_slugs(site, archive_copy):
-    before = baseline_digest(archive_copy)
+    before = archive_digest(archive_copy)
     typo = site.url(SPACE.path)[:-6] + "mence"  # one letter dropped at the end of the slug
     message = one_line_error(cess("history", typo, "--db", f"sqlite:///{archive_copy}"))
     assert message.startswith(f"cess-archive: error: no archived page at {typo}; closest: ")
@@ -113,7 +103,7 @@ def test_unknown_url_suggests_the_closest_slugs(site, archive_copy):
 
 
 def test_suggestions_ignore_accents_and_case_and_stop_at_three(site, archive_copy):
-    before = baseline_digest(archive_copy)
+    before = archive_digest(archive_copy)
     message = one_line_error(cess("show", "/post/BAROMETRE-de-la-securite-europeenne", "--db",
                                   f"sqlite:///{archive_copy}"))
     closest = message.split("; closest: ", 1)[1].split(", ")
@@ -128,7 +118,7 @@ def test_a_slug_cut_short_suggests_the_page(site, archive_copy):
 
 @pytest.mark.parametrize("given", ["http://127.0.0.1:9/post/zz", "/", "ftp://example.org/post/x"])
 def test_unknown_url_without_close_slug_is_one_line(archive_copy, given):
-    before = baseline_digest(archive_copy)
+    before = archive_digest(archive_copy)
     message = one_line_error(cess("history", given, "--db", f"sqlite:///{archive_copy}"))
     assert message == f"cess-archive: error: no archived page at {given}"
     assert archive_digest(archive_copy) == before
@@ -159,7 +149,7 @@ def two_origins(site, archive_copy):
 
 def test_path_under_several_origins_is_ambiguous(site, two_origins):
     db = f"sqlite:///{two_origins}"
-    before = baseline_digest(two_origins)
+    before = archive_digest(two_origins)
     message = one_line_error(cess("history", SPACE.path, "--db", db))
     assert f"{SPACE.path} is ambiguous: it matches 2 archived pages" in message
     assert site.url(SPACE.path) in message and OTHER_ORIGIN + quote(SPACE.path) in message
