@@ -1,20 +1,133 @@
-"""Crawls stopped in the middle: kill -9, SIGTERM, and readers of the archive while a crawl writes to it."""
+"""Crawls stopped in the middle: kill -9, SIGTERM, and readers of the archive while a crawl writes to it.
+
+A test that interrupts a crawl never sleeps a fixed time hoping the crawl got somewhere: on a busy machine
+a crawl's start-up alone took from 2 s to over 20 s. It waits, with :func:`wait_until`, for what it needs to
+see: the run recorded in ``runs``, so many pages stored (the archive is in WAL mode: readers never block the
+crawl), the lock file held.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import random
 import signal
 import sqlite3
 import subprocess
+import sys
 import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
 
 import pytest
+from sqlalchemy import create_engine
 
+from archive.locking import ArchiveLocked, crawl_lock, lock_path
 from tests.conftest import CLI, FAST, cess, crawl, export_records
 
 SLOW_POSTS = dict(status=None, delay=0.25)
+LINUX = sys.platform.startswith("linux")  # /proc: who holds a lock, which processes are alive
 
+T = TypeVar("T")
+
+
+# -- waiting for an observable state ------------------------------------------------------------------------
+
+def wait_until(predicate: Callable[[], T], *, what: str, timeout: float = 120.0, interval: float = 0.05,
+               process: subprocess.Popen | None = None) -> T:
+    """Polls ``predicate`` every ``interval`` seconds until it returns something truthy, and returns that.
+
+    Fails with ``what`` (the state awaited) after ``timeout`` seconds, or at once when ``process`` (the crawl
+    that should reach that state) has exited, with its output.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if process is not None and process.poll() is not None:
+            out, err = process.communicate(timeout=30)
+            pytest.fail(f"the crawl exited with status {process.returncode} before {what}:\n{out}{err}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"still not {what} after {timeout:g}s")
+        time.sleep(interval)
+
+
+def db_path_of(db_url: str) -> Path:
+    return Path(db_url.removeprefix("sqlite:///"))
+
+
+def db_count(db_path: Path, sql: str) -> int:
+    """``sql`` (a ``SELECT count(*)``) on the archive, read-only; 0 while the file or its tables do not exist."""
+    if not db_path.exists():
+        return 0
+    try:
+        with contextlib.closing(sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True, timeout=5)) as connection:
+            return connection.execute(sql).fetchone()[0]
+    except sqlite3.Error:  # the crawl is still creating the schema
+        return 0
+
+
+def pages_stored(db_path: Path) -> int:
+    return db_count(db_path, "SELECT count(*) FROM pages")
+
+
+def runs_recorded(db_path: Path) -> int:
+    return db_count(db_path, "SELECT count(*) FROM runs")
+
+
+def lock_holders(db_path: Path) -> list[int]:
+    """The processes recorded as holding the ``flock`` on ``<db>.lock`` (from ``/proc/locks``: looking never
+    takes the lock, so a crawl starting at that moment is not turned away)."""
+    try:
+        stat = os.stat(lock_path(db_path))
+    except FileNotFoundError:
+        return []
+    device = f"{os.major(stat.st_dev):02x}:{os.minor(stat.st_dev):02x}:{stat.st_ino}"
+    holders = []
+    for line in Path("/proc/locks").read_text().splitlines():
+        fields = line.split()
+        if len(fields) >= 6 and fields[1] == "FLOCK" and fields[5] == device:  # "->" lines (waiters) skip
+            holders.append(int(fields[4]))
+    return holders
+
+
+def assert_lock_free(db_url: str) -> None:
+    """The archive's crawl lock can be taken now: what the next crawl does first."""
+    engine = create_engine(db_url)
+    try:
+        with crawl_lock(engine):
+            pass
+    except ArchiveLocked as exc:
+        holders = lock_holders(db_path_of(db_url)) if LINUX else "?"
+        pytest.fail(f"the crawl lock is still held ({exc}; held by {holders}): the next crawl would exit 4")
+    finally:
+        engine.dispose()
+
+
+def children(pid: int) -> list[int]:
+    """Live child processes of ``pid`` (Linux)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                state, ppid = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:2]
+                if int(ppid) == pid and state != "Z":
+                    found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Running, not a zombie (a dead orphan may stay one: its new parent need not reap it)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+# -- crawls -------------------------------------------------------------------------------------------------
 
 def start_crawl(site, db_url: str, *extra: str) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k != "CESS_ARCHIVE_DB"}
@@ -24,9 +137,15 @@ def start_crawl(site, db_url: str, *extra: str) -> subprocess.Popen:
                             stdin=subprocess.DEVNULL)
 
 
+def wait_for_writes(process: subprocess.Popen, db_path: Path, *, run: int, pages: int) -> None:
+    """Until the crawl has recorded its run (the ``run``-th) and the archive holds ``pages`` pages."""
+    wait_until(lambda: runs_recorded(db_path) >= run and pages_stored(db_path) >= pages, process=process,
+               what=f"run {run} recorded with {pages} pages stored")
+
+
 def check_consistent(db_path: str) -> tuple[int, int]:
     """The archive file is sound and holds no half-written page or version; returns (pages, versions)."""
-    with sqlite3.connect(db_path) as connection:
+    with contextlib.closing(sqlite3.connect(db_path)) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
         orphans = connection.execute("""
@@ -44,33 +163,38 @@ def check_consistent(db_path: str) -> tuple[int, int]:
                 connection.execute("SELECT count(*) FROM versions").fetchone()[0])
 
 
-def test_kill_9_during_writes_never_corrupts(fresh_site, tmp_path):
+# -- tests --------------------------------------------------------------------------------------------------
+
+def test_kill_9_during_writes_never_corrupts(archived, fresh_site, tmp_path):
     site = fresh_site
-    reference = f"sqlite:///{tmp_path / 'reference.sqlite'}"
-    assert crawl(site, reference).exit_code == 0
-    expected_pages, _ = check_consistent(str(tmp_path / "reference.sqlite"))
+    expected_pages = db_count(archived, "SELECT count(*) FROM pages")  # a full crawl of the same site
 
     db_path = tmp_path / "killed.sqlite"
     db_url = f"sqlite:///{db_path}"
     site.state.set_fault("/post/*", **SLOW_POSTS)
     rng = random.Random(20261122)
-    kills = 0
-    for _ in range(6):
-        process = start_crawl(site, db_url)
-        time.sleep(rng.uniform(1.5, 4.0))  # start-up takes ~1.5 s; then pages are being written
-        if process.poll() is None:
-            process.send_signal(signal.SIGKILL)
-            kills += 1
+    previous = None
+    for attempt in range(1, 7):
+        target = pages_stored(db_path) + rng.randint(1, 4)  # killed after 1 to 4 more pages, mid-writes
+        process = start_crawl(site, db_url)  # at once, while the previous crawl's workers may still be exiting
+        if previous is not None:
+            previous.communicate(timeout=30)  # its output: closed by its last process, the workers included
+        wait_for_writes(process, db_path, run=attempt, pages=target)
+        process.send_signal(signal.SIGKILL)  # the crawl's process only, not its process group
         process.wait(timeout=60)
-        if db_path.exists():
-            check_consistent(str(db_path))
-    assert kills >= 4
+        assert_lock_free(db_url)
+        check_consistent(str(db_path))
+        previous = process
+    previous.communicate(timeout=30)
     site.state.clear_faults()
 
     result = crawl(site, db_url)  # the next run finishes the work
     assert result.exit_code == 0, result.output
     pages, versions = check_consistent(str(db_path))
     assert pages == expected_pages and versions == expected_pages  # no duplicate page, no extra version
+    with contextlib.closing(sqlite3.connect(db_path)) as connection:
+        statuses = [status for (status,) in connection.execute("SELECT status FROM runs ORDER BY id")]
+    assert statuses == ["aborted"] * 6 + ["finished"]
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
@@ -78,16 +202,17 @@ def test_signal_stops_gracefully_and_the_next_run_completes(fresh_site, db_url, 
     site = fresh_site
     site.state.set_fault("/post/*", **SLOW_POSTS)
     process = start_crawl(site, db_url)
-    time.sleep(3.0)
+    wait_for_writes(process, db_path_of(db_url), run=1, pages=2)  # running, its signal handlers installed
     process.send_signal(stop)
     out, err = process.communicate(timeout=60)
-    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
+    with contextlib.closing(sqlite3.connect(db_path_of(db_url))) as connection:
         status, reason, stored = connection.execute(
             "SELECT status, finish_reason, new_pages FROM runs").fetchone()
     assert (status, reason) == ("interrupted", "shutdown"), out + err
     assert process.returncode == 5, out + err
     assert "interrupted" in out
-    check_consistent(db_url.removeprefix("sqlite:///"))
+    assert stored >= 2
+    check_consistent(str(db_path_of(db_url)))
     site.state.clear_faults()
 
     result = crawl(site, db_url)
@@ -117,35 +242,52 @@ def test_readers_during_a_crawl_are_never_locked_out(fresh_site, db_url, tmp_pat
 
 def test_a_second_run_on_the_same_archive_exits_at_once(fresh_site, db_url):
     site = fresh_site
-    site.state.set_fault("/post/*", status=None, delay=0.3)
+    site.state.set_fault("/post/*", status=None, delay=1.0)  # the first crawl lasts well beyond the second
     first = start_crawl(site, db_url)
-    time.sleep(2.5)
-    started = time.monotonic()
+    wait_for_writes(first, db_path_of(db_url), run=1, pages=1)
+    if LINUX:
+        assert lock_holders(db_path_of(db_url)) == [first.pid]
     second = cess("crawl", "--base-url", site.base_url, "--db", db_url, *FAST)
-    assert time.monotonic() - started < 10
-    assert second.exit_code == 4, second.output
+    assert first.poll() is None, "the first crawl ended before the second gave up: nothing was tested"
+    assert second.exit_code == 4, second.output  # it did not wait for the lock: the first is still running
     assert "another crawl is running" in second.stderr and len(second.stderr.strip().splitlines()) == 1
+    site.state.clear_faults()
     out, err = first.communicate(timeout=120)
     assert first.returncode == 0, out + err
-    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
+    with contextlib.closing(sqlite3.connect(db_path_of(db_url))) as connection:
         assert connection.execute("SELECT count(*), min(status) FROM runs").fetchone() == (1, "finished")
 
 
 def test_runs_left_by_a_killed_crawl_are_marked_aborted(fresh_site, db_url):
+    """kill -9 of the crawl's process alone, in the middle of a crawl: its extraction workers do not keep
+    the lock, and the next crawl, started at once, runs (not exit 4) and marks the killed run aborted."""
     site = fresh_site
+    db_path = db_path_of(db_url)
     site.state.set_fault("/post/*", status=None, delay=0.3)
     process = start_crawl(site, db_url)
-    time.sleep(3)
-    process.send_signal(signal.SIGKILL)
+    wait_for_writes(process, db_path, run=1, pages=2)
+    workers = children(process.pid) if LINUX else []
+    if LINUX:
+        assert workers, "the crawl runs its extraction workers"
+        assert lock_holders(db_path) == [process.pid]
+    process.send_signal(signal.SIGKILL)  # not the process group: the workers are left to themselves
     process.wait(timeout=30)
+    if LINUX:
+        assert lock_holders(db_path) == [], "the lock outlived the crawl's process"
     site.state.clear_faults()
-    result = cess("crawl", "--base-url", site.base_url, "--db", db_url, *FAST, "--json")
-    assert result.exit_code == 0, result.output
-    import json
-
-    summary = json.loads(result.stdout)
+    env = {k: v for k, v in os.environ.items() if k != "CESS_ARCHIVE_DB"}
+    following = subprocess.Popen([CLI, "crawl", "--base-url", site.base_url, "--db", db_url, *FAST, "--json"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                                 stdin=subprocess.DEVNULL)
+    if LINUX:  # the killed crawl's workers died with it: no orphan goes on cleaning pages
+        wait_until(lambda: not any(alive(pid) for pid in workers), timeout=10,
+                   what=f"the killed crawl's workers {workers} have exited")
+    out, err = following.communicate(timeout=300)
+    process.communicate(timeout=30)
+    assert following.returncode == 0, out + err
+    summary = json.loads(out)
     assert summary["run"] == 2 and summary["status"] == "finished" and summary["exit_status"] == 0
-    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
+    with contextlib.closing(sqlite3.connect(db_path)) as connection:
         assert connection.execute("SELECT status FROM runs ORDER BY id").fetchall() == [("aborted",), ("finished",)]
 
 
