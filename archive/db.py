@@ -302,8 +302,11 @@ def _check_tables(engine: Engine, where: str, *, must_exist: bool, create: bool)
             tables = inspect(connection).get_table_names()
         if must_exist and ARCHIVE_TABLE not in tables:
             raise NotAnArchive(f"{where} is not a cess-archive archive (no {ARCHIVE_TABLE} table)")
-        if create and tables and ARCHIVE_TABLE not in tables:
-            listed = ", ".join(sorted(tables)[:3]) + (", …" if len(tables) > 3 else "")
+        # A schema half-created by a killed first crawl (SQLite creates tables one by one) is completed;
+        # tables the archive does not have mean another application's database.
+        foreign = sorted(set(tables) - set(Base.metadata.tables))
+        if create and foreign and ARCHIVE_TABLE not in tables:
+            listed = ", ".join(foreign[:3]) + (", …" if len(foreign) > 3 else "")
             raise NotAnArchive(f"{where} is not a cess-archive archive: it holds other tables ({listed}), and "
                                f"the archive's tables are not added to them")
     except BaseException:

@@ -247,6 +247,28 @@ def test_a_crawl_does_not_take_over_what_is_not_an_archive(not_archives, name):
     assert snapshot(not_archives) == before and listing(not_archives / "folder") == []
 
 
+def test_a_schema_left_half_made_by_a_killed_first_crawl_is_completed(tmp_path):
+    """SQLite creates the tables one by one: a first crawl killed in between leaves some of them."""
+    from sqlalchemy import create_engine, inspect
+
+    from archive.models import Base
+
+    path = tmp_path / "half.sqlite"
+    half = create_engine(f"sqlite:///{path}")
+    Base.metadata.tables["runs"].create(half)
+    half.dispose()
+    engine = make_engine(str(path))
+    assert set(inspect(engine).get_table_names()) == set(Base.metadata.tables)
+    engine.dispose()
+
+    with sqlite3.connect(path) as connection:  # but tables of another application are never joined
+        connection.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY)")
+        connection.execute("DROP TABLE pages")
+    connection.close()
+    result = crawl_nowhere(str(path))
+    assert "holds other tables (notes)" in one_line_error(result, 2)
+
+
 @pytest.mark.parametrize("db", ["mysql://user@127.0.0.1/archive", "postgresql+psycopg2://user@127.0.0.1/archive",
                                 "oracle://user@127.0.0.1/archive", "x://", "sqlite://", "/dev/null"])
 def test_a_crawl_refuses_an_unusable_db(db):
