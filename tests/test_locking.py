@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 from archive.locking import ArchiveLocked, _advisory_key, crawl_lock, lock_path
 from tests.conftest import CLI, FAST
 from tests.other_sites import StaticSite
-from tests.test_interruptions import alive, children, lock_holders, wait_until
+from tests.waiting import alive, children, lock_holders, wait_until
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 
