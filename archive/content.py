@@ -43,6 +43,26 @@ def iso_utc(value: datetime | None) -> str | None:
     return text.replace("+00:00", "Z")
 
 
+def parse_instant(text: str) -> datetime:
+    """An ISO 8601 date or date-time as an aware UTC datetime; ``ValueError`` (saying why) otherwise.
+
+    A date alone is midnight UTC at the start of that day; a date-time without an offset is UTC; ``Z`` and
+    offsets such as ``+02:00`` are honoured. An instant that UTC cannot express (before year 1, after 9999)
+    is out of range.
+    """
+    value = text.strip()
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise ValueError("not an ISO 8601 date or date-time") from None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=timezone.utc)
+    try:
+        return parsed.astimezone(timezone.utc)
+    except OverflowError:
+        raise ValueError("out of range once converted to UTC") from None
+
+
 def content_digest(title: str | None, author: str | None, published: datetime | None, text: str) -> str:
     """SHA-256 of the canonical JSON of the digest fields."""
     payload = {

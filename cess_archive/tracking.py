@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive import iso_utc, make_sessionmaker
+from archive.content import parse_instant
 from archive.diffing import paragraph_diff, word_diff
 from archive.history import (archive_identity, event_versions, events_of_run, events_since, feed_entry_id, feed_id,
                              get_version, latest_run_id, page_aliases, page_events, page_history_as_dict,
@@ -44,10 +45,10 @@ def _open(db: str | None, *, read_only: bool = True):
 def parse_when(value: str, option: str = "--since") -> datetime:
     """An ISO 8601 date or date-time; naive values are UTC."""
     try:
-        when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise CliError(f"{option}: not an ISO 8601 date: {value!r}") from None
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+        return parse_instant(value)
+    except ValueError as exc:
+        raise CliError(f"{option} expects an ISO 8601 date or date-time (e.g. 2026-03-01 or "
+                       f"2026-03-01T12:00:00Z), got {value!r}: {exc}") from None
 
 
 def resolve_page(session: Session, url: str) -> Page:

@@ -88,7 +88,8 @@ def test_bad_archive_locations(run, env, command, db):
 HOSTILE = [
     # dates
     ("changes", "--since", "yesterday"), ("changes", "--since", "2026-02-30"), ("changes", "--since", ""),
-    ("changes", "--since", "2999-01-01"), ("export", "--format", "jsonl", "--output", "{tmp}/o.jsonl",
+    ("changes", "--since", "2999-01-01"), ("changes", "--since", "0001-01-01T00:00:00+01:00"),
+    ("export", "--format", "jsonl", "--output", "{tmp}/o.jsonl", "--as-of", "9999-12-31T23:59:59-01:00"), ("export", "--format", "jsonl", "--output", "{tmp}/o.jsonl",
                                            "--as-of", "2026-13-01"),
     ("export", "--format", "jsonl", "--output", "{tmp}/o.jsonl", "--since", "9999-99-99"),
     ("export", "--format", "jsonl", "--output", "{tmp}/o.jsonl", "--since", "2999-01-01"),
