@@ -64,6 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the CLI edge: a bug must not reach the user as a traceback
         if os.environ.get("CESS_ARCHIVE_DEBUG"):
             raise
+        if isinstance(exc, UnicodeEncodeError) and exc.reason == "surrogates not allowed":
+            # bytes of the command line that are not UTF-8 reach Python as lone surrogates
+            undecodable = exc.object[exc.start:exc.end].encode("utf-8", "surrogateescape")
+            _say(f"an argument is not UTF-8 text (bytes {undecodable!r}): give URLs, names and dates in UTF-8")
+            return EXIT_USAGE
         kind = "cannot read or write the archive" if _is_database_error(exc) else "unexpected error"
         _say(f"{kind}: {type(exc).__name__}: {exc} (run with CESS_ARCHIVE_DEBUG=1 for details)")
         return EXIT_CANNOT_RUN

@@ -103,7 +103,7 @@ HOSTILE = [
     # URLs
     ("history", ""), ("history", "not a url"), ("history", "http://[::1"), ("history", "%zz"),
     ("show", "javascript:alert(1)"), ("diff", "http://127.0.0.1:9/post/" + "x" * 5000),
-    ("history", "/post/no-such-slug"), ("show", "ftp://example.org/post/x"),
+    ("history", "/post/no-such-slug"), ("history", "http://127.0.0.1/post/\udcff\udcfe"), ("show", "ftp://example.org/post/x"),
     # names and choices
     ("export", "--format", "XML", "--output", "{tmp}/o.xml"), ("export", "--format", "jsonl"),
     ("export", "--format", "jsonl", "--output", "{tmp}/o.jsonl", "--source", "nope"),
