@@ -48,6 +48,23 @@ def run_range(session: Session) -> tuple[int, int] | None:
     return None if low is None else (low, high)
 
 
+MAX_ID = 2**63 - 1  # larger numbers name no row (and no database can even compare them)
+
+
+class UnknownRun(LookupError):
+    """A run id that names no run of the archive; the message gives the range of those there are."""
+
+
+def get_run(session: Session, run_id: int) -> Run:
+    """The run ``run_id``; :class:`UnknownRun` when the archive has none of that id."""
+    run = session.get(Run, run_id) if abs(run_id) <= MAX_ID else None
+    if run is None:
+        known = run_range(session)
+        scope = f"runs are {known[0]} to {known[1]}" if known else "the archive has no run"
+        raise UnknownRun(f"no run {run_id} in the archive ({scope})")
+    return run
+
+
 def _change_events(session: Session, query, source: str | None = None) -> list[ChangeEvent]:
     query = (query.join(Page, Event.page_id == Page.id)
              .outerjoin(Version, Event.version_id == Version.id)

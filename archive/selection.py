@@ -37,10 +37,6 @@ STATUS_EVENTS = ("removed", "restored")
 PAGE_CHANGE_EVENTS = ("removed", "restored", "moved")
 
 
-class UnknownRun(LookupError):
-    """``since_run`` names no run of the archive."""
-
-
 @dataclass(frozen=True)
 class Selection:
     all_versions: bool = False
@@ -85,15 +81,6 @@ class Selection:
 
 def _iso(value: datetime) -> str:
     return iso_utc(value) or ""
-
-
-def check_run(session: Session, run_id: int) -> None:
-    """Checks that ``since_run`` names a run of the archive; :class:`UnknownRun` when it does not."""
-    # a number beyond 64 bits names no run (and the database could not even compare it)
-    if run_id >= 2**63 or session.scalar(select(Run.id).where(Run.id == run_id)) is None:
-        last = session.scalar(select(func.max(Run.id)))
-        known = f"runs are 1 to {last}" if last else "the archive has no run"
-        raise UnknownRun(f"no run {run_id} in the archive ({known})")
 
 
 def _changed_after(selection: Selection, at_column, run_column):

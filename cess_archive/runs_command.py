@@ -8,7 +8,7 @@ import click
 from sqlalchemy.orm import Session
 
 from archive import make_sessionmaker
-from archive.history import run_as_dict, run_errors, run_range
+from archive.history import UnknownRun, get_run, run_as_dict, run_errors
 from archive.models import Run
 from archive.query import list_runs
 from archive.store import describe_outcome
@@ -38,17 +38,12 @@ def run_record(run: Run, exit_status: int | None = None) -> dict:
     return run_as_dict(run, status, describe_outcome(run))
 
 
-MAX_ID = 2**63 - 1  # larger numbers name no row (and no database can even compare them)
-
-
 def check_run(session: Session, run_id: int) -> Run:
     """The run ``run_id``; a usage error (exit 2) naming the range of existing runs when there is none."""
-    run = session.get(Run, run_id) if abs(run_id) <= MAX_ID else None
-    if run is None:
-        known = run_range(session)
-        scope = f"runs are {known[0]} to {known[1]}" if known else "the archive has no run yet"
-        raise CliError(f"no run {run_id} in the archive ({scope})")
-    return run
+    try:
+        return get_run(session, run_id)
+    except UnknownRun as exc:
+        raise CliError(str(exc)) from None
 
 
 def _one_line(text) -> str:

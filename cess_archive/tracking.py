@@ -24,9 +24,9 @@ from sqlalchemy.orm import Session
 from archive import iso_utc, make_sessionmaker
 from archive.content import parse_instant
 from archive.diffing import paragraph_diff, word_diff
-from archive.history import (archive_identity, event_versions, events_of_run, events_since, feed_entry_id, feed_id,
-                             get_version, latest_run_id, page_aliases, page_events, page_history_as_dict,
-                             page_versions, version_as_dict)
+from archive.history import (MAX_ID, archive_identity, event_versions, events_of_run, events_since,
+                             feed_entry_id, feed_id, get_version, latest_run_id, page_aliases, page_events,
+                             page_history_as_dict, page_versions, version_as_dict)
 from archive.models import Capture, Page, RawBlob, Run, Version
 from archive.query import lookup_page
 from archive.store import latest_version, load_raw
@@ -35,7 +35,7 @@ from . import render
 from .access import DB_HELP, open_archive
 from .errors import CliError
 from .filters import check_sources
-from .runs_command import MAX_ID, check_run
+from .runs_command import check_run
 
 
 def _open(db: str | None, *, read_only: bool = True):

@@ -88,28 +88,3 @@ class UrlRules:
         if path_or_url.startswith(("http://", "https://")):
             return path_or_url
         return self.origin + "/" + path_or_url.lstrip("/")
-
-
-def url_variants(url: str) -> list[str]:
-    """Spellings under which a page given as ``url`` may be archived, the given one first.
-
-    For looking pages up from any form a person may paste: raw Unicode or percent-encoded, with or without
-    ``www``, http or https, with tracking parameters or a fragment.
-    """
-    url = url.strip()
-    if "://" not in url:
-        url = "https://" + url
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return []
-    if parts.scheme.lower() not in DEFAULT_PORTS or not parts.netloc:
-        return []
-    netloc = _netloc(parts.scheme.lower(), parts.netloc)
-    variants: list[str] = []
-    for scheme in dict.fromkeys((parts.scheme.lower(), "https", "http")):
-        for alias in sorted(_alias_netlocs(netloc), key=lambda n: n != netloc):
-            normalized = UrlRules(f"{scheme}://{alias}").normalize(url)
-            if normalized:
-                variants.append(normalized)
-    return list(dict.fromkeys(variants))

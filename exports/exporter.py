@@ -16,7 +16,8 @@ from typing import IO
 
 from sqlalchemy.orm import Session
 
-from archive.selection import Selection, check_run, count_captures, count_records, records_query
+from archive.history import get_run
+from archive.selection import Selection, count_captures, count_records, records_query
 
 from .errors import EmptySelection, ExportError
 from .outputs import STDOUT, StreamOutput, write_error
@@ -90,7 +91,7 @@ def prepare(session: Session, selection: Selection) -> int:
     begin_snapshot(session)
     if selection.since_run is not None:
         try:
-            check_run(session, selection.since_run)
+            get_run(session, selection.since_run)
         except LookupError as exc:
             raise ExportError(f"{exc}; 'cess-archive runs' lists them") from None
     return count_records(session, selection)
