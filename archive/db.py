@@ -25,6 +25,7 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from . import schema
 from .models import Base
 
 DB_ENV_VAR = "CESS_ARCHIVE_DB"
@@ -252,12 +253,16 @@ def _where(url: URL) -> str:
 
 
 def make_engine(url: str | URL | None = None, *, create: bool = True, read_only: bool = False,
-                must_exist: bool = False) -> Engine:
+                must_exist: bool = False, check_schema: bool = True) -> Engine:
     """An engine on the archive at ``url``: a file path or a URL (default: :func:`default_db_url`).
 
     ``create``: make the schema (and, for SQLite, the file, in an existing directory or in the default
     ``data/`` folder). ``must_exist``: the archive must already be there, with its tables. ``read_only``:
     implies ``must_exist`` and never ``create``; nothing is written, created or migrated.
+    ``check_schema``: refuse an archive at a schema revision this release cannot use as asked (to write: any
+    but head, :class:`archive.schema.UpgradeNeeded`; to read: one older than the read commands know; any:
+    a revision a newer release wrote, :class:`archive.schema.UnknownRevision`). ``False`` is for the
+    ``db`` commands, which deal with revisions themselves.
 
     Raises :class:`ArchiveLocationError` (a ``ValueError``) when ``url`` does not name a usable archive,
     ``OSError`` when an SQLite file cannot be read, and ``sqlalchemy.exc.SQLAlchemyError`` when the database
@@ -275,7 +280,8 @@ def make_engine(url: str | URL | None = None, *, create: bool = True, read_only:
         looked_at = header and (must_exist or create)
         reader = _sqlite_engine(_sqlite_read_uri(path, header), read_only=True) if looked_at else None
         if reader is not None:  # look before writing anything, even the journal mode
-            _check_tables(reader, where, must_exist=must_exist, create=create)
+            _check_tables(reader, where, must_exist=must_exist, create=create, read_only=read_only,
+                          check_schema=check_schema)
             if read_only:
                 return reader
             reader.dispose()
@@ -290,33 +296,54 @@ def make_engine(url: str | URL | None = None, *, create: bool = True, read_only:
     else:
         engine = _postgresql_engine(parsed, read_only=read_only)
     if must_exist or create:
-        _check_tables(engine, where, must_exist=must_exist, create=create)
+        _check_tables(engine, where, must_exist=must_exist, create=create, read_only=read_only,
+                      check_schema=check_schema)
     if create:
         _create_schema(engine)
     return engine
 
 
-def _check_tables(engine: Engine, where: str, *, must_exist: bool, create: bool) -> None:
+def _check_tables(engine: Engine, where: str, *, must_exist: bool, create: bool, read_only: bool = False,
+                 check_schema: bool = True) -> None:
+    """Refuses what is not an archive, and an archive whose schema this release cannot use as asked: to
+    write, it must be at head (or empty); to read, at a revision the read commands know."""
     try:
         with engine.connect() as connection:
             tables = inspect(connection).get_table_names()
-        if must_exist and ARCHIVE_TABLE not in tables:
-            raise NotAnArchive(f"{where} is not a cess-archive archive (no {ARCHIVE_TABLE} table)")
-        # A schema half-created by a killed first crawl (SQLite creates tables one by one) is completed;
-        # tables the archive does not have mean another application's database.
-        foreign = sorted(set(tables) - set(Base.metadata.tables))
-        if create and foreign and ARCHIVE_TABLE not in tables:
-            listed = ", ".join(foreign[:3]) + (", …" if len(foreign) > 3 else "")
-            raise NotAnArchive(f"{where} is not a cess-archive archive: it holds other tables ({listed}), and "
-                               f"the archive's tables are not added to them")
+            if must_exist and ARCHIVE_TABLE not in tables:
+                raise NotAnArchive(f"{where} is not a cess-archive archive (no {ARCHIVE_TABLE} table)")
+            foreign = sorted(set(tables) - set(Base.metadata.tables) - {schema.VERSION_TABLE})
+            if create and foreign and ARCHIVE_TABLE not in tables:
+                listed = ", ".join(foreign[:3]) + (", …" if len(foreign) > 3 else "")
+                raise NotAnArchive(f"{where} is not a cess-archive archive: it holds other tables ({listed}), and "
+                                   f"the archive's tables are not added to them")
+            if not check_schema or not (create or read_only or must_exist):
+                return
+            # A schema half-created by a killed first crawl of 0.1.0 (SQLite creates tables one by one) and
+            # still empty is rebuilt at head by _create_schema.
+            if create and schema.unfinished_schema(connection):
+                return
+            try:
+                if create:
+                    schema.check_writable(connection, where)
+                elif read_only:
+                    schema.check_readable(connection, where)
+                else:
+                    schema.archive_revision(connection, where)
+            except schema.UnrecognisedSchema as exc:
+                raise NotAnArchive(str(exc)) from None
     except BaseException:
         engine.dispose()
         raise
 
 
 def _create_schema(engine: Engine) -> None:
+    """A new archive's schema, at head, in one transaction; an existing archive is left as it is."""
     try:
-        Base.metadata.create_all(engine)
+        with engine.connect() as connection:
+            needed = schema.unfinished_schema(connection) or schema.archive_revision(connection) is None
+        if needed:
+            schema.create_schema(engine)
     except BaseException:
         engine.dispose()
         raise

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import (
     JSON,
+    CheckConstraint,
     DateTime,
     Float,
     ForeignKey,
@@ -27,11 +28,26 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
     "ck": "ck_%(table_name)s_%(constraint_name)s",
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# The closed vocabularies of the archive, enforced by CHECK constraints since schema revision 0002.
+#: The values of ``runs.status``. ``failed``: the crawl ran to its end but nothing could be fetched (every
+#: request failed: connection refused, DNS, timeouts, 5xx), with ``finish_reason`` ``nothing_fetched``.
+#: ``interrupted``: stopped early (a signal: ``shutdown``; the maximum run time: ``max_runtime``), keeping
+#: what was stored. ``aborted``: left "running" by a process that died.
+RUN_STATUSES = ("running", "finished", "failed", "interrupted", "aborted")
+PAGE_STATUSES = ("live", "removed")
+EVENT_KINDS = ("new", "edited", "retitled", "removed", "restored", "moved", "extractor-change")
+
+
+def one_of(column: str, values: tuple[str, ...]) -> str:
+    """The SQL condition of a CHECK constraint that keeps ``column`` within ``values``."""
+    return f"{column} IN ({', '.join(repr(value) for value in values)})"
 
 
 def utcnow() -> datetime:
@@ -65,13 +81,14 @@ class Run(Base):
     """One crawl: when, of what, how it ended and what it found."""
 
     __tablename__ = "runs"
+    __table_args__ = (CheckConstraint(one_of("status", RUN_STATUSES), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(100))
     base_url: Mapped[str | None] = mapped_column(String(2000))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # running, finished, failed (nothing could be fetched), interrupted or aborted: see archive.store.RUN_STATUSES
+    # running, finished, failed (nothing could be fetched), interrupted or aborted: RUN_STATUSES
     status: Mapped[str] = mapped_column(String(20), default="running")
     finish_reason: Mapped[str | None] = mapped_column(String(100))
     fetched: Mapped[int] = mapped_column(Integer, default=0)
@@ -92,6 +109,7 @@ class Page(Base):
     """
 
     __tablename__ = "pages"
+    __table_args__ = (CheckConstraint(one_of("status", PAGE_STATUSES), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(2000), unique=True)
@@ -167,11 +185,12 @@ class Event(Base):
     """
 
     __tablename__ = "events"
+    __table_args__ = (CheckConstraint(one_of("kind", EVENT_KINDS), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"), index=True)
     page_id: Mapped[int] = mapped_column(ForeignKey("pages.id"), index=True)
-    version_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id"))
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id"), index=True)
     kind: Mapped[str] = mapped_column(String(30), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     url: Mapped[str] = mapped_column(String(2000))
@@ -179,8 +198,6 @@ class Event(Base):
 
     page: Mapped[Page] = relationship()
 
-
-EVENT_KINDS = ("new", "edited", "retitled", "removed", "restored", "moved", "extractor-change")
 
 
 class Version(Base):

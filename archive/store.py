@@ -19,15 +19,10 @@ from sqlalchemy.orm import Session
 
 from .content import Content, digest_of
 from .events import add_event, describe_change
-from .models import Capture, Event, Page, PageAlias, RawBlob, Run, Version, utcnow
+from .models import RUN_STATUSES, Capture, Event, Page, PageAlias, RawBlob, Run, Version, utcnow  # noqa: F401
 
 MAX_ERROR_DETAILS = 200
 
-#: The values of ``runs.status``. ``failed``: the crawl ran to its end but nothing could be fetched (every
-#: request failed: connection refused, DNS, timeouts, 5xx), with ``finish_reason`` ``nothing_fetched``.
-#: ``interrupted``: stopped early (a signal: ``shutdown``; the maximum run time: ``max_runtime``), keeping
-#: what was stored. ``aborted``: left "running" by a process that died.
-RUN_STATUSES = ("running", "finished", "failed", "interrupted", "aborted")
 NOTHING_FETCHED = "nothing_fetched"
 MAX_RUNTIME = "max_runtime"
 
