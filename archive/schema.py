@@ -80,8 +80,7 @@ class UpgradeNeeded(SchemaError):
 
     def __init__(self, where: str, revision: str, needed: str):
         super().__init__(f"{where} is at schema revision {describe(revision)} and this cess-archive needs "
-                         f"{describe(needed)}: run 'cess-archive db upgrade --db {where}' first (it backs an "
-                         f"SQLite archive up before changing it)")
+                         f"{describe(needed)}")
         self.revision = revision
         self.needed = needed
 

@@ -9,11 +9,13 @@ file).
 from __future__ import annotations
 
 import os
+import shlex
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from archive import default_db_url, make_engine
+from archive.schema import UnknownRevision, UpgradeNeeded
 from archive.db import (DB_ENV_VAR, URL_EXAMPLES, ArchiveLocationError, ArchiveNotFound, ArchiveUnreadable,
                         BadDatabaseURL, database_url, is_in_memory)
 
@@ -24,11 +26,13 @@ DB_HELP = ("Where the archive is: an SQLite file path (data/archive.sqlite) or a
            "data/cess-archive.sqlite.")
 
 
-def open_archive(db: str | None, *, must_exist: bool, read_only: bool = False) -> Engine:
+def open_archive(db: str | None, *, must_exist: bool, read_only: bool = False, check_schema: bool = True) -> Engine:
     """An engine on the archive; for read commands the archive must already exist (none is created).
 
     ``read_only``: the command only reads, so the archive is opened without writing, creating or migrating
-    anything (and works on a file or a filesystem it cannot write).
+    anything (and works on a file or a filesystem it cannot write). An archive whose schema revision this
+    release cannot use as asked is refused with the command that fixes it (status 3); ``check_schema=False``
+    leaves revisions to the ``db`` commands.
     """
     option = "--db" if db is not None or not os.environ.get(DB_ENV_VAR) else f"${DB_ENV_VAR}"
     value = default_db_url() if db is None else db
@@ -37,7 +41,8 @@ def open_archive(db: str | None, *, must_exist: bool, read_only: bool = False) -
         if is_in_memory(url):
             raise CliError(f"{option}: an in-memory SQLite database cannot hold an archive; pass a file path",
                            EXIT_USAGE)
-        return make_engine(url, create=not read_only, read_only=read_only, must_exist=must_exist)
+        return make_engine(url, create=not read_only, read_only=read_only, must_exist=must_exist,
+                           check_schema=check_schema)
     except BadDatabaseURL as exc:
         raise CliError(f"{option} expects a file path or a database URL such as {URL_EXAMPLES}, got {exc.value!r}",
                        EXIT_USAGE) from None
@@ -45,11 +50,24 @@ def open_archive(db: str | None, *, must_exist: bool, read_only: bool = False) -
         raise CliError(f"{exc}: run 'cess-archive crawl' first, or pass --db", EXIT_USAGE) from None
     except ArchiveLocationError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
+    except UpgradeNeeded as exc:
+        raise CliError(f"{exc}: run '{upgrade_command(db)}' first (it backs an SQLite archive up before "
+                       f"changing it)", EXIT_CANNOT_RUN) from None
+    except UnknownRevision as exc:
+        raise CliError(str(exc), EXIT_CANNOT_RUN) from None
     except ArchiveUnreadable as exc:
         raise CliError(str(exc), EXIT_CANNOT_RUN) from None
     except (SQLAlchemyError, OSError) as exc:
         reason = " ".join(str(getattr(exc, "orig", None) or exc).split()) or type(exc).__name__
         raise CliError(f"cannot open the archive {_shown(value)}: {reason}", EXIT_CANNOT_RUN) from None
+
+
+def upgrade_command(db: str | None) -> str:
+    """The command line that upgrades the archive named by ``db`` (as the user named it)."""
+    if db is None:
+        return "cess-archive db upgrade"
+    quoted = shlex.quote(_shown(db))
+    return f"cess-archive db upgrade --db {quoted}"
 
 
 def _shown(value: str) -> str:

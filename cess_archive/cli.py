@@ -21,11 +21,12 @@ def cli():
 
 def _register_commands() -> None:
     from .crawl_command import crawl
+    from .db_command import db
     from .export_command import export
     from .runs_command import runs
     from .tracking import COMMANDS
 
-    for command in (crawl, export, runs, *COMMANDS):
+    for command in (crawl, db, export, runs, *COMMANDS):
         cli.add_command(command)
 
 
