@@ -26,13 +26,15 @@ DB_HELP = ("Where the archive is: an SQLite file path (data/archive.sqlite) or a
            "data/cess-archive.sqlite.")
 
 
-def open_archive(db: str | None, *, must_exist: bool, read_only: bool = False, check_schema: bool = True) -> Engine:
+def open_archive(db: str | None, *, must_exist: bool, read_only: bool = False, check_schema: bool = True,
+                 create: bool | None = None) -> Engine:
     """An engine on the archive; for read commands the archive must already exist (none is created).
 
     ``read_only``: the command only reads, so the archive is opened without writing, creating or migrating
     anything (and works on a file or a filesystem it cannot write). An archive whose schema revision this
     release cannot use as asked is refused with the command that fixes it (status 3); ``check_schema=False``
-    leaves revisions to the ``db`` commands.
+    leaves revisions to the ``db`` commands. ``create`` (default: unless ``read_only``): make the schema of a
+    new archive.
     """
     option = "--db" if db is not None or not os.environ.get(DB_ENV_VAR) else f"${DB_ENV_VAR}"
     value = default_db_url() if db is None else db
@@ -41,7 +43,7 @@ def open_archive(db: str | None, *, must_exist: bool, read_only: bool = False, c
         if is_in_memory(url):
             raise CliError(f"{option}: an in-memory SQLite database cannot hold an archive; pass a file path",
                            EXIT_USAGE)
-        return make_engine(url, create=not read_only, read_only=read_only, must_exist=must_exist,
+        return make_engine(url, create=not read_only if create is None else create, read_only=read_only, must_exist=must_exist,
                            check_schema=check_schema)
     except BadDatabaseURL as exc:
         raise CliError(f"{option} expects a file path or a database URL such as {URL_EXAMPLES}, got {exc.value!r}",

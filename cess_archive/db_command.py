@@ -149,7 +149,12 @@ def backup_path(database: Path, revision: str) -> Path:
 
 
 def _migrate(db: str | None, target: str, *, downwards: bool) -> None:
-    engine = open_archive(db, must_exist=True, check_schema=False)
+    reader = open_archive(db, must_exist=True, read_only=True, check_schema=False)
+    try:  # what is not an archive is refused before anything opens it for writing
+        _revision(reader)
+    finally:
+        reader.dispose()
+    engine = open_archive(db, must_exist=True, check_schema=False, create=False)
     where = _where(engine)
     try:
         with crawl_lock(engine):
