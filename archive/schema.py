@@ -13,7 +13,11 @@ backups: ``cess-archive db upgrade`` does both around :func:`upgrade`.
 
 from __future__ import annotations
 
+import atexit
 import functools
+import importlib.resources
+import shutil
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,13 +101,35 @@ class Revision:
 
 
 @functools.cache
+def _migrations_dir() -> str:
+    """The migrations as a directory, which Alembic needs: where the package is installed, or, when it is
+    imported from a zipped egg (Scrapyd), a copy extracted once per process."""
+    if MIGRATIONS.is_dir():
+        return str(MIGRATIONS)
+    target = Path(tempfile.mkdtemp(prefix="cess-archive-migrations-"))
+    atexit.register(shutil.rmtree, target, ignore_errors=True)
+    _extract(importlib.resources.files(__package__).joinpath("migrations"), target)
+    return str(target)
+
+
+def _extract(source, target: Path) -> None:
+    for entry in source.iterdir():
+        if entry.is_dir():
+            if entry.name != "__pycache__":
+                (target / entry.name).mkdir()
+                _extract(entry, target / entry.name)
+        else:
+            (target / entry.name).write_bytes(entry.read_bytes())
+
+
+@functools.cache
 def _script() -> ScriptDirectory:
-    return ScriptDirectory(str(MIGRATIONS))
+    return ScriptDirectory(_migrations_dir())
 
 
 def _config(connection: Connection) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("script_location", _migrations_dir())
     config.attributes["connection"] = connection
     return config
 
