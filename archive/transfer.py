@@ -1,0 +1,338 @@
+"""Copying a whole archive into an empty database, at the source's own schema revision, and checking the copy.
+
+:func:`copy_archive` reads the source in one read transaction (so every table is read as it stood at one
+moment, even while a crawl writes to it), builds the target's schema at the source's revision with
+:func:`archive.schema.create_schema` (stamped with that revision), then copies every row of every table,
+ids, timestamps, JSON text and raw bytes as they are stored, in one transaction. Before that transaction
+commits, the copy is compared with the source: rows per table and :func:`archive.inventory.content_checksum`
+recomputed on both sides. Any failure, a mismatch included, rolls the rows back and drops the tables the
+copy created, so the target is left empty, as it was.
+
+Rows go through SQLAlchemy Core on tables reflected from the databases, so the columns of any revision are
+copied as they are. They are streamed in batches: a table is never held in memory. The reference that closes
+the cycle between versions and captures (``versions.capture_id``) and references from a table to itself
+(``pages.duplicate_of_id``) are filled in after every row is in, since a row may point at a row not copied
+yet. JSON columns are copied as their stored text: a JSON ``null`` and an SQL ``NULL`` stay apart.
+
+Nothing here takes the crawl lock: the caller holds the target's for the whole copy.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+from sqlalchemy import (JSON, Column, Connection, Engine, Integer, LargeBinary, MetaData, Table, Text, bindparam,
+                        cast, func, inspect, insert, select, text, update)
+from sqlalchemy.schema import sort_tables
+
+from .inventory import ContentChecksum, content_checksum, table_counts
+from .locking import lock_path
+from .models import Base
+from .schema import VERSION_TABLE, archive_revision, create_schema
+
+logger = logging.getLogger(__name__)
+
+BATCH_ROWS = 500
+BLOB_BATCH_ROWS = 50  # rows with raw bodies: each may weigh megabytes
+
+#: Foreign keys the models create after their tables (``use_alter``): the ones that close a cycle.
+_CYCLE_CLOSING = frozenset((table.name, key.parent.name) for table in Base.metadata.tables.values()
+                           for key in table.foreign_keys if key.use_alter or key.constraint.use_alter)
+
+
+class TransferError(Exception):
+    """The archive cannot be copied; the target is as it was."""
+
+
+class SameDatabase(TransferError):
+    """The source and the target are one database."""
+
+
+class TargetNotEmpty(TransferError):
+    """The target already holds tables: a copy only goes into an empty database."""
+
+    def __init__(self, where: str, tables: list[str]):
+        if "pages" in tables:
+            held = "an archive"
+        else:
+            listed = ", ".join(sorted(tables)[:3]) + (", …" if len(tables) > 3 else "")
+            held = f"{len(tables)} table{'s' * (len(tables) != 1)}: {listed}"
+        super().__init__(f"{where} is not empty (it holds {held}): an archive is copied only into an empty "
+                         f"database")
+        self.tables = tables
+
+
+class SchemaMismatch(TransferError):
+    """The schema built in the target does not have the source's tables and columns."""
+
+
+class VerificationFailed(TransferError):
+    """The copy, read back before its commit, differs from the source: it was rolled back."""
+
+
+@dataclass(frozen=True)
+class Copied:
+    """What was copied: the schema revision, rows per table, and the checksum both sides agree on."""
+
+    revision: str
+    counts: dict[str, int]
+    checksum: ContentChecksum
+
+
+def copy_archive(source: Engine, target: Engine, *, source_name: str = "the source",
+                 target_name: str = "the target") -> Copied:
+    """Copies the archive on ``source`` (opened read-only) into the empty database on ``target``.
+
+    Raises :class:`SameDatabase`, :class:`TargetNotEmpty`, :class:`archive.schema.SchemaError` for a source
+    that is not an archive of a known revision, :class:`SchemaMismatch` and :class:`VerificationFailed`; a
+    database error propagates. Whatever it raises, the target is left without tables.
+    """
+    with read_snapshot(source) as reading:
+        revision = archive_revision(reading, source_name)
+        if revision is None:
+            raise TransferError(f"{source_name} is empty: there is no archive to copy")
+        if same_database(source, target):
+            raise SameDatabase(f"{source_name} and {target_name} are the same database")
+        _check_empty(target, target_name)
+        logger.info("creating the schema at revision %s in %s", revision, target_name)
+        create_schema(target, revision)
+        try:
+            with target.begin() as writing:
+                counts = _copy_rows(reading, writing)
+                checksum = _verify(reading, writing, target_name)
+        except BaseException:
+            _drop_tables(target)
+            raise
+    return Copied(revision, counts, checksum)
+
+
+@contextmanager
+def read_snapshot(engine: Engine) -> Iterator[Connection]:
+    """A connection in one read transaction: everything read through it is the database at one moment."""
+    with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execution_options(isolation_level="REPEATABLE READ")
+        elif connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN")  # pysqlite would begin only before a write
+        try:
+            yield connection
+        finally:
+            connection.rollback()
+
+
+def same_database(first: Engine, second: Engine) -> bool:
+    """Whether two engines reach one database: the same SQLite file, or the same schema of the same
+    PostgreSQL database on the same server (however their URLs spell it)."""
+    if first.dialect.name != second.dialect.name:
+        return False
+    if first.dialect.name == "sqlite":
+        paths = _sqlite_file(first), _sqlite_file(second)
+        return all(path is not None and path.exists() for path in paths) and os.path.samefile(*paths)
+    return _server_identity(first) == _server_identity(second)
+
+
+def _sqlite_file(engine: Engine) -> Path | None:
+    """The file of an SQLite engine, also when it is opened through a ``file:`` URI."""
+    database = engine.url.database
+    if not database or database == ":memory:":
+        return None
+    return Path(unquote(database.removeprefix("file:")) if database.startswith("file:") else database)
+
+
+def _server_identity(engine: Engine) -> tuple:
+    with engine.connect() as connection:
+        return tuple(connection.execute(text(
+            "SELECT current_database(), current_schema(), inet_server_addr()::text, inet_server_port(), "
+            "pg_postmaster_start_time()")).one())
+
+
+def sqlite_tables(path: Path) -> list[str]:
+    """The tables of an existing SQLite file, read without writing to it (not even its journal mode)."""
+    uri = f"file:{quote(str(path.absolute()), safe='/')}?mode=ro"
+    with closing(sqlite3.connect(uri, uri=True)) as connection:
+        rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                  "AND name NOT LIKE 'sqlite~_%' ESCAPE '~'").fetchall()
+    return [name for (name,) in rows]
+
+
+@contextmanager
+def removed_on_failure(path: Path | None) -> Iterator[None]:
+    """Around a copy into the SQLite file ``path`` (``None``: another backend): when the copy fails, the files
+    it created there (the database, its journals, its lock file) are removed, and a database file that was
+    empty is emptied again. Engines on the file must be disposed of inside the block."""
+    if path is None:
+        yield
+        return
+    companions = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
+    companions.append(lock_path(path.resolve()))
+    existed = {part for part in (path, *companions) if part.exists()}
+    was_empty = path in existed and path.is_file() and path.stat().st_size == 0
+    try:
+        yield
+    except BaseException:
+        for part in (*companions, path):
+            if part not in existed:
+                part.unlink(missing_ok=True)
+        if was_empty:
+            os.truncate(path, 0)
+        raise
+
+
+def _check_empty(target: Engine, target_name: str) -> None:
+    with target.connect() as connection:
+        tables = inspect(connection).get_table_names()
+    if tables:
+        raise TargetNotEmpty(target_name, tables)
+
+
+# -- rows ---------------------------------------------------------------------------------------------------
+
+def _copy_rows(reading: Connection, writing: Connection) -> dict[str, int]:
+    """Every row of every table but the revision stamp (``create_schema`` wrote it), deferred references
+    last; on PostgreSQL, the id sequences then continue after the highest id copied."""
+    if writing.dialect.name == "sqlite":
+        writing.exec_driver_sql("BEGIN IMMEDIATE")  # one transaction from the first statement, writer's lock taken
+    sources, targets = _reflect(reading), _reflect(writing)
+    _check_same_tables(sources, targets)
+    deferred = {name: _deferred_columns(table) for name, table in targets.items()}
+    by_name = sorted(targets.values(), key=lambda table: table.name)  # the same order on every backend
+    order = sort_tables(by_name, skip_fn=lambda key: _is_deferred(key.parent))
+    counts = {table.name: _copy_table(reading, writing, sources[table.name], table, deferred[table.name])
+              for table in order}
+    for table in order:
+        for column in deferred[table.name]:
+            _fill_column(reading, writing, sources[table.name], table, column)
+    if writing.dialect.name == "postgresql":
+        for table in order:
+            _continue_sequence(writing, table)
+    return counts
+
+
+def _reflect(connection: Connection) -> dict[str, Table]:
+    metadata = MetaData()
+    metadata.reflect(bind=connection)
+    return {name: table for name, table in metadata.tables.items() if name != VERSION_TABLE}
+
+
+def _check_same_tables(sources: dict[str, Table], targets: dict[str, Table]) -> None:
+    if set(sources) != set(targets):
+        odd = sorted(set(sources) ^ set(targets))
+        raise SchemaMismatch(f"the source's tables are not those of its schema revision ({', '.join(odd[:3])})")
+    for name, table in targets.items():
+        odd = sorted(set(table.columns.keys()) ^ set(sources[name].columns.keys()))
+        if odd:
+            raise SchemaMismatch(f"the columns of {name} differ from those of its schema revision "
+                                 f"({', '.join(odd[:3])})")
+
+
+def _is_deferred(column: Column) -> bool:
+    """A reference filled in after every row is in: one to the same table, or one that closes a cycle."""
+    return any(key.column.table is column.table for key in column.foreign_keys) or (
+        bool(column.foreign_keys) and (column.table.name, column.name) in _CYCLE_CLOSING)
+
+
+def _deferred_columns(table: Table) -> list[Column]:
+    return [column for column in table.columns if _is_deferred(column)]
+
+
+def _copy_table(reading: Connection, writing: Connection, source: Table, target: Table,
+                deferred: list[Column]) -> int:
+    later = {column.name for column in deferred}
+    columns = [column for column in target.columns if column.name not in later]
+    query = select(*(_read_expression(source.c[column.name]) for column in columns))
+    query = query.order_by(*(source.c[column.name] for column in target.primary_key.columns))
+    statement = insert(target).values({column: _bound(column, f"v_{index}", writing)
+                                       for index, column in enumerate(columns)})
+    keys = [f"v_{index}" for index in range(len(columns))]
+    copied = 0
+    for batch in _batches(reading, query, target):
+        writing.execute(statement, [dict(zip(keys, row)) for row in batch])
+        copied += len(batch)
+    logger.info("copied %d rows of %s", copied, target.name)
+    return copied
+
+
+def _fill_column(reading: Connection, writing: Connection, source: Table, target: Table, column: Column) -> None:
+    (key,) = target.primary_key.columns  # deferred references are in tables with one-column keys
+    query = (select(source.c[key.name], source.c[column.name]).where(source.c[column.name].is_not(None))
+             .order_by(source.c[key.name]))
+    statement = update(target).where(key == bindparam("v_key")).values({column: bindparam("v_value")})
+    for batch in _batches(reading, query, target):
+        writing.execute(statement, [{"v_key": row_key, "v_value": value} for row_key, value in batch])
+
+
+def _batches(reading: Connection, query, table: Table):
+    size = BLOB_BATCH_ROWS if any(isinstance(c.type, LargeBinary) for c in table.columns) else BATCH_ROWS
+    return reading.execute(query, execution_options={"yield_per": size}).partitions()
+
+
+def _read_expression(column: Column):
+    """A column as it is to be copied: JSON as its stored text (parsing it would make a JSON ``null`` and an
+    SQL ``NULL`` one ``None``), anything else through its type."""
+    if isinstance(column.type, JSON):
+        return cast(column, Text).label(column.name)
+    return column
+
+
+def _bound(column: Column, name: str, writing: Connection):
+    """The value of ``column`` in an insert: JSON text goes in as text (cast to JSON where the column is
+    typed, on PostgreSQL), anything else through the column's type."""
+    if not isinstance(column.type, JSON):
+        return bindparam(name, type_=column.type)
+    value = bindparam(name, type_=Text())
+    return cast(value, column.type) if writing.dialect.name == "postgresql" else value
+
+
+def _continue_sequence(writing: Connection, table: Table) -> None:
+    """Points the sequence behind an integer id at the highest id copied, so the next insert gets the next."""
+    keys = list(table.primary_key.columns)
+    if len(keys) != 1 or not isinstance(keys[0].type, Integer):
+        return
+    (key,) = keys
+    qualified = writing.dialect.identifier_preparer.format_table(table)
+    sequence = writing.scalar(text("SELECT pg_get_serial_sequence(:table, :column)"),
+                              {"table": qualified, "column": key.name})
+    if sequence is None:
+        return
+    highest = writing.scalar(select(func.max(key)))
+    writing.execute(text("SELECT setval(:sequence, :value, :called)"),
+                    {"sequence": sequence, "value": highest or 1, "called": highest is not None})
+
+
+# -- verification and undoing -------------------------------------------------------------------------------
+
+def _verify(reading: Connection, writing: Connection, target_name: str) -> ContentChecksum:
+    """The checksum of the copy, after checking it against the source's: rows per table and content."""
+    expected_counts, copied_counts = table_counts(reading), table_counts(writing)
+    if copied_counts != expected_counts:
+        differing = [f"{name} {expected_counts.get(name)} → {copied_counts.get(name)}"
+                     for name in sorted(set(expected_counts) | set(copied_counts))
+                     if expected_counts.get(name) != copied_counts.get(name)]
+        raise VerificationFailed(f"the copy in {target_name} does not have the source's rows "
+                                 f"({', '.join(differing[:3])}); it was rolled back")
+    expected, copied = content_checksum(reading), content_checksum(writing)
+    if copied != expected:
+        raise VerificationFailed(f"the copy in {target_name} does not hold the source's content (checksum "
+                                 f"{copied.sha256} instead of {expected.sha256}); it was rolled back")
+    return copied
+
+
+def _drop_tables(target: Engine) -> None:
+    """Drops every table of the target (all were created by the copy: it started empty)."""
+    try:
+        with target.begin() as connection:
+            names = inspect(connection).get_table_names()
+            quote_name = connection.dialect.identifier_preparer.quote
+            cascade = " CASCADE" if connection.dialect.name == "postgresql" else ""
+            for name in names:
+                connection.exec_driver_sql(f"DROP TABLE IF EXISTS {quote_name(name)}{cascade}")
+        logger.info("dropped the %d tables of the failed copy", len(names))
+    except Exception:  # noqa: BLE001 - the copy's own failure is the one to report
+        logger.exception("could not drop the tables of the failed copy")
