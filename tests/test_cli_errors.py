@@ -64,6 +64,12 @@ READ_COMMANDS = {
     "history": ("history", "{url}"),
     "show": ("show", "{url}"),
     "diff": ("diff", "{url}", "--from", "1", "--to", "1"),
+    "db current": ("db", "current"),
+    "db check": ("db", "check"),
+    "db history": ("db", "history"),
+    "db verify": ("db", "verify"),
+    "db upgrade": ("db", "upgrade"),
+    "db backup": ("db", "backup", "--to", "{tmp}/backup.sqlite"),
 }
 
 BAD_DB = [
