@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test crawl demo clean
+.PHONY: install test crawl demo revision clean
 
 install: $(STAMP)
 
@@ -24,6 +24,11 @@ crawl: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/python -m tests.demo
+
+# A draft of the next schema revision, from what the models have that the migrations do not build yet:
+# make revision MESSAGE="what it changes"  (review it, then add its release to archive.schema.RELEASES)
+revision: $(STAMP)
+	$(BIN)/python -c 'import sys; from archive.schema import draft_revision; print(draft_revision(sys.argv[1]))' "$(MESSAGE)"
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -354,3 +354,24 @@ def check_readable(connection: Connection, where: str) -> str | None:
     if revision is not None and order(revision) < order(OLDEST_READABLE):
         raise UpgradeNeeded(where, revision, OLDEST_READABLE)
     return revision
+
+
+def draft_revision(message: str) -> Path:
+    """Writes a draft of the next revision into ``archive/migrations/versions``: what the models have that
+    the migrations do not build yet, as Alembic's autogenerate sees it (to review before committing)."""
+    import re
+
+    with tempfile.TemporaryDirectory() as scratch:
+        engine = create_engine(f"sqlite:///{scratch}/head.sqlite", poolclass=NullPool)
+        try:
+            create_schema(engine, head())
+            with engine.begin() as connection:
+                number = f"{int(head()) + 1:04d}"
+                slug = re.sub(r"[^a-z0-9]+", "_", message.lower()).strip("_")[:40] or "revision"
+                script = command.revision(_config(connection), message=message, autogenerate=True, rev_id=number)
+        finally:
+            engine.dispose()
+    written = Path(script.path)
+    final = written.with_name(f"{number}_{slug}.py")
+    written.rename(final)
+    return final
