@@ -381,3 +381,22 @@ def test_db_current_and_history_say_where_an_archive_stands(old_archive):
     listed = json.loads(cess("db", "history", "--json").stdout)
     assert [entry["revision"] for entry in listed] == ["0001", "0002"]
     assert listed[1]["can_downgrade"] and not listed[0]["can_downgrade"]
+
+
+def test_a_table_an_operator_added_is_kept_and_a_missing_column_refused(old_archive, tmp_path):
+    with contextlib.closing(sqlite3.connect(old_archive)) as connection, connection:
+        connection.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, note TEXT)")
+        connection.execute("INSERT INTO notes (note) VALUES ('checked by hand')")
+    result = cess("db", "upgrade", "--db", str(old_archive))
+    assert result.exit_code == 0, result.output
+    with contextlib.closing(sqlite3.connect(old_archive)) as connection:
+        assert connection.execute("SELECT note FROM notes").fetchall() == [("checked by hand",)]
+
+    damaged = tmp_path / "damaged.sqlite"
+    damaged.write_bytes(old_archive.with_name("archive.before-0001.sqlite").read_bytes())
+    with contextlib.closing(sqlite3.connect(damaged)) as connection, connection:
+        connection.execute("ALTER TABLE versions DROP COLUMN template")
+    digest = archive_digest(damaged)
+    message = one_line_error(cess("db", "upgrade", "--db", str(damaged)), 2)
+    assert "the columns of versions differ (template)" in message, message
+    assert archive_digest(damaged) == digest
