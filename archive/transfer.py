@@ -35,7 +35,7 @@ from sqlalchemy.schema import sort_tables
 from .inventory import ContentChecksum, content_checksum, table_counts
 from .locking import lock_path
 from .models import Base
-from .schema import VERSION_TABLE, archive_revision, create_schema
+from .schema import VERSION_TABLE, SchemaError, archive_revision, create_schema
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +49,10 @@ _CYCLE_CLOSING = frozenset((table.name, key.parent.name) for table in Base.metad
 
 class TransferError(Exception):
     """The archive cannot be copied; the target is as it was."""
+
+
+class UnusableSource(TransferError):
+    """The source is not an archive of a schema revision this release knows."""
 
 
 class SameDatabase(TransferError):
@@ -90,27 +94,45 @@ def copy_archive(source: Engine, target: Engine, *, source_name: str = "the sour
                  target_name: str = "the target") -> Copied:
     """Copies the archive on ``source`` (opened read-only) into the empty database on ``target``.
 
-    Raises :class:`SameDatabase`, :class:`TargetNotEmpty`, :class:`archive.schema.SchemaError` for a source
-    that is not an archive of a known revision, :class:`SchemaMismatch` and :class:`VerificationFailed`; a
-    database error propagates. Whatever it raises, the target is left without tables.
+    Raises :class:`UnusableSource`, :class:`SameDatabase`, :class:`TargetNotEmpty`, :class:`SchemaMismatch`
+    and :class:`VerificationFailed`; a database error propagates. Whatever it raises, the target is left as
+    it was (the tables the copy created dropped again), unless dropping them fails too: then it raises a
+    :class:`TransferError` that says so.
     """
     with read_snapshot(source) as reading:
-        revision = archive_revision(reading, source_name)
-        if revision is None:
-            raise TransferError(f"{source_name} is empty: there is no archive to copy")
+        revision = _source_revision(reading, source_name)
         if same_database(source, target):
             raise SameDatabase(f"{source_name} and {target_name} are the same database")
         _check_empty(target, target_name)
         logger.info("creating the schema at revision %s in %s", revision, target_name)
         create_schema(target, revision)
+        created = _table_names(target)
         try:
             with target.begin() as writing:
                 counts = _copy_rows(reading, writing)
                 checksum = _verify(reading, writing, target_name)
-        except BaseException:
-            _drop_tables(target)
+        except BaseException as failure:
+            left = _drop_tables(target, created)
+            if left and isinstance(failure, Exception):
+                raise TransferError(f"{reason_of(failure)}; and the tables the copy created in {target_name} could "
+                                    f"not be dropped again ({left}): drop them before copying into it") from failure
             raise
     return Copied(revision, counts, checksum)
+
+
+def _source_revision(reading: Connection, source_name: str) -> str:
+    try:
+        revision = archive_revision(reading, source_name)
+    except SchemaError as exc:
+        raise UnusableSource(str(exc)) from None
+    if revision is None:
+        raise UnusableSource(f"{source_name} is empty: there is no archive to copy")
+    return revision
+
+
+def reason_of(exc: BaseException) -> str:
+    """An exception in one line, a database error by what the database said."""
+    return " ".join(str(getattr(exc, "orig", None) or exc).split()) or type(exc).__name__
 
 
 @contextmanager
@@ -186,10 +208,14 @@ def removed_on_failure(path: Path | None) -> Iterator[None]:
 
 
 def _check_empty(target: Engine, target_name: str) -> None:
-    with target.connect() as connection:
-        tables = inspect(connection).get_table_names()
+    tables = _table_names(target)
     if tables:
         raise TargetNotEmpty(target_name, tables)
+
+
+def _table_names(engine: Engine) -> list[str]:
+    with engine.connect() as connection:
+        return inspect(connection).get_table_names()
 
 
 # -- rows ---------------------------------------------------------------------------------------------------
@@ -324,15 +350,16 @@ def _verify(reading: Connection, writing: Connection, target_name: str) -> Conte
     return copied
 
 
-def _drop_tables(target: Engine) -> None:
-    """Drops every table of the target (all were created by the copy: it started empty)."""
+def _drop_tables(target: Engine, names: list[str]) -> str | None:
+    """Drops the tables the copy created; what went wrong when they could not all be dropped, else ``None``."""
     try:
         with target.begin() as connection:
-            names = inspect(connection).get_table_names()
             quote_name = connection.dialect.identifier_preparer.quote
             cascade = " CASCADE" if connection.dialect.name == "postgresql" else ""
             for name in names:
                 connection.exec_driver_sql(f"DROP TABLE IF EXISTS {quote_name(name)}{cascade}")
-        logger.info("dropped the %d tables of the failed copy", len(names))
-    except Exception:  # noqa: BLE001 - the copy's own failure is the one to report
-        logger.exception("could not drop the tables of the failed copy")
+    except Exception as exc:  # noqa: BLE001 - reported with the copy's own failure
+        logger.info("could not drop the tables of the failed copy: %s", exc)
+        return reason_of(exc)
+    logger.info("dropped the %d tables of the failed copy", len(names))
+    return None

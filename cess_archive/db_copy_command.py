@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import signal
 from collections.abc import Iterator
+from pathlib import Path
 
 import click
 from sqlalchemy import Engine
@@ -23,12 +25,11 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 
 from archive import make_engine
-from archive.db import (SQLITE_MAGIC, URL_EXAMPLES, ArchiveLocationError, ArchiveNotFound, ArchiveUnreadable, BadDatabaseURL,
+from archive.db import (SQLITE_MAGIC, URL_EXAMPLES, ArchiveLocationError, ArchiveUnreadable, BadDatabaseURL,
                         database_url, is_in_memory, shown, sqlite_path)
 from archive.locking import ArchiveLocked, crawl_lock
-from archive.schema import SchemaError
-from archive.transfer import (Copied, SameDatabase, TargetNotEmpty, TransferError, VerificationFailed,
-                              copy_archive, removed_on_failure, sqlite_tables)
+from archive.transfer import (Copied, SameDatabase, TargetNotEmpty, TransferError, UnusableSource,
+                              VerificationFailed, copy_archive, reason_of, removed_on_failure, sqlite_tables)
 
 from .errors import EXIT_CANNOT_RUN, EXIT_LOCKED, EXIT_USAGE, CliError
 
@@ -50,13 +51,27 @@ def copy_command(source: str, target: str):
     """
     source_url, target_url = _location(source, "--from"), _location(target, "--to")
     source_name, target_name = _named(source, source_url), _named(target, target_url)
-    source_engine = _open_source(source_url, source_name)
-    try:
-        _refuse_sqlite_target(source_url, target_url, source_name, target_name)
-        copied = _copy(source_engine, target_url, source_name, target_name)
-    finally:
-        source_engine.dispose()
+    with _terminated_like_interrupted():
+        source_engine = _open_source(source_url, source_name)
+        try:
+            _refuse_sqlite_target(source_url, target_url, source_name, target_name)
+            copied = _copy(source_engine, target_url, source_name, target_name)
+        finally:
+            source_engine.dispose()
     _report(copied, source_name, target_name)
+
+
+@contextlib.contextmanager
+def _terminated_like_interrupted() -> Iterator[None]:
+    """SIGTERM stops the copy as Ctrl-C does: rolled back, the target left as it was (exit 130)."""
+    def interrupted(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupted)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _location(value: str, option: str) -> URL:
@@ -81,14 +96,12 @@ def _named(value: str, url: URL) -> str:
 def _open_source(url: URL, name: str) -> Engine:
     try:
         return make_engine(url, read_only=True, check_schema=False)
-    except ArchiveNotFound as exc:
-        raise CliError(f"--from: {exc}", EXIT_USAGE) from None
     except ArchiveLocationError as exc:
         raise CliError(f"--from: {exc}", EXIT_USAGE) from None
     except ArchiveUnreadable as exc:
         raise CliError(f"--from: {exc}", EXIT_CANNOT_RUN) from None
     except (SQLAlchemyError, OSError) as exc:
-        raise CliError(f"cannot open --from {name}: {_reason(exc)}", EXIT_CANNOT_RUN) from None
+        raise CliError(f"cannot open --from {name}: {reason_of(exc)}", EXIT_CANNOT_RUN) from None
 
 
 def _refuse_sqlite_target(source_url: URL, target_url: URL, source_name: str, target_name: str) -> None:
@@ -108,12 +121,12 @@ def _refuse_sqlite_target(source_url: URL, target_url: URL, source_name: str, ta
         try:
             tables = sqlite_tables(path)
         except Exception as exc:  # noqa: BLE001 - sqlite3.Error or OSError: not a database we can look into
-            raise CliError(f"--to: cannot read {target_name}: {_reason(exc)}", EXIT_USAGE) from None
+            raise CliError(f"--to: cannot read {target_name}: {reason_of(exc)}", EXIT_USAGE) from None
         if tables:
             raise CliError(f"--to: {TargetNotEmpty(target_name, tables)}", EXIT_USAGE)
 
 
-def _is_sqlite_database(path) -> bool:
+def _is_sqlite_database(path: Path) -> bool:
     """A regular file with an SQLite header (anything else at the target's path is refused when it is opened)."""
     if not path.is_file():
         return False
@@ -152,13 +165,13 @@ def _copy(source_engine: Engine, target_url: URL, source_name: str, target_name:
             raise CliError(str(exc), EXIT_USAGE) from None
         except VerificationFailed as exc:
             raise CliError(f"verification failed: {exc}", EXIT_CANNOT_RUN) from None
-        except SchemaError as exc:  # the source is not an archive of a revision this release knows
+        except UnusableSource as exc:
             raise CliError(f"--from: {exc}", EXIT_USAGE) from None
         except TransferError as exc:
             raise CliError(str(exc), EXIT_CANNOT_RUN) from None
         except (SQLAlchemyError, OSError) as exc:
             raise CliError(f"the copy into {target_name} failed, and the target was left as it was: "
-                           f"{_reason(exc)}", EXIT_CANNOT_RUN) from None
+                           f"{reason_of(exc)}", EXIT_CANNOT_RUN) from None
         finally:
             target_engine.dispose()
 
@@ -173,12 +186,8 @@ def _open_target(url: URL, name: str) -> Engine:
             pass
     except SQLAlchemyError as exc:
         engine.dispose()
-        raise CliError(f"cannot open --to {name}: {_reason(exc)}", EXIT_CANNOT_RUN) from None
+        raise CliError(f"cannot open --to {name}: {reason_of(exc)}", EXIT_CANNOT_RUN) from None
     return engine
-
-
-def _reason(exc: BaseException) -> str:
-    return " ".join(str(getattr(exc, "orig", None) or exc).split()) or type(exc).__name__
 
 
 def _report(copied: Copied, source_name: str, target_name: str) -> None:

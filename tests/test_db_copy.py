@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import sqlite3
+import subprocess
 import uuid
 from pathlib import Path
 
@@ -19,7 +21,9 @@ from sqlalchemy import create_engine, text
 
 from archive.db import make_engine
 from archive.locking import crawl_lock
-from tests.conftest import PG_SERVER, archive_digest, cess, crawl, one_line_error, path_of
+from archive.transfer import sqlite_tables
+from tests.conftest import CLI, PG_SERVER, archive_digest, cess, crawl, one_line_error, path_of
+from tests.waiting import wait_until
 
 EXPORT_FORMATS = ("jsonl", "json", "csv", "parquet", "warc")
 EVERYTHING = ("--all-versions", "--include-removed", "--include-duplicates", "--quiet")
@@ -332,8 +336,45 @@ def test_a_failed_copy_leaves_the_target_as_it_was(crawled, pg_url, tmp_path):
     one_line_error(db_copy(source, empty), 3)
     assert empty.stat().st_size == 0 and not Path(f"{empty}.lock").exists()
 
+    tableless = tmp_path / "tableless.sqlite"
+    with sqlite3.connect(tableless) as connection:
+        connection.execute("PRAGMA user_version = 7")
+    one_line_error(db_copy(source, tableless), 3)
+    assert sqlite_tables(tableless) == []
+
     line = one_line_error(db_copy(source, pg_url), 3)
     assert "foreign key" in line.lower()
+    assert pg_tables(pg_url) == []
+
+
+def test_a_copy_that_does_not_match_is_rolled_back(crawled, pg_url):
+    """A target database that changes what it is given (here a trigger, armed on the versions table as the
+    copy creates it, upper-cases every content digest): the checksum read back before the commit differs, so
+    nothing is committed and the tables are dropped (exit 3)."""
+    schema = pg_url.rsplit("%3D", 1)[1]
+    admin = create_engine(PG_SERVER)
+    with admin.begin() as connection:
+        connection.execute(text(f"""
+            CREATE FUNCTION "{schema}".corrupt() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN NEW.content_sha256 := upper(NEW.content_sha256); RETURN NEW; END $$;
+            CREATE FUNCTION "{schema}".arm() RETURNS event_trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              IF EXISTS (SELECT FROM pg_event_trigger_ddl_commands()
+                         WHERE object_identity = '{schema}.versions') THEN
+                CREATE TRIGGER corrupt BEFORE INSERT ON "{schema}".versions
+                  FOR EACH ROW EXECUTE FUNCTION "{schema}".corrupt();
+              END IF;
+            END $$;
+            CREATE EVENT TRIGGER "arm_{schema}" ON ddl_command_end WHEN TAG IN ('CREATE TABLE')
+              EXECUTE FUNCTION "{schema}".arm();
+        """))
+    try:
+        line = one_line_error(db_copy(crawled, pg_url), 3)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP EVENT TRIGGER "arm_{schema}"'))
+        admin.dispose()
+    assert "verification failed" in line and "does not hold the source's content" in line and "rolled back" in line
     assert pg_tables(pg_url) == []
 
 
@@ -391,3 +432,40 @@ def test_bad_arguments_are_one_line(crawled, tmp_path):
         assert line.startswith("cess-archive: error: ") and expected in line, (arguments, line)
     assert sorted(path.name for path in tmp_path.iterdir()) == ["empty.sqlite", "notes.txt", "tableless.sqlite"]
     assert text_file.read_text() == "not a database\n"
+
+
+def test_a_copy_stopped_midway_leaves_the_target_as_it_was(crawled, pg_url, tmp_path):
+    """SIGTERM while rows are being inserted into PostgreSQL (uncommitted): the copy rolls back and drops the
+    tables it created. The signal is sent once the copy is seen inserting events, from a source with 25,000
+    of them (the same events again under new ids), so that it lands while rows are still going in."""
+    source = tmp_path / "many-events.sqlite"
+    shutil.copyfile(crawled, source)
+    with sqlite3.connect(source) as connection:
+        while connection.execute("SELECT count(*) FROM events").fetchone()[0] < 25_000:
+            connection.execute("INSERT INTO events (run_id, page_id, version_id, kind, at, url, details) "
+                               "SELECT run_id, page_id, version_id, kind, at, url, details FROM events")
+    name = f"copy-{uuid.uuid4().hex[:8]}"
+    arguments = ["db", "copy", "--from", str(source), "--to", f"{pg_url}&application_name={name}"]
+    process = subprocess.Popen([CLI, *arguments], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    watcher = create_engine(pg_url)
+    try:
+        with watcher.connect() as connection:
+            wait_until(lambda: inserting_events(connection, name), what="the copy inserts events",
+                       process=process)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        watcher.dispose()
+    assert process.returncode == 130, out + err
+    assert out == "" and err.strip() == "cess-archive: aborted"
+    assert pg_tables(pg_url) == []
+
+
+def inserting_events(connection, application_name: str) -> bool:
+    connection.rollback()  # a new snapshot of pg_stat_activity
+    return connection.execute(text(
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = :name "
+        "AND query LIKE 'INSERT INTO events%'"),
+        {"name": application_name}).scalar_one() > 0
