@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import click
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -181,12 +181,17 @@ def _open_target(url: URL, name: str) -> Engine:
         engine = make_engine(url, create=False)
     except ArchiveLocationError as exc:
         raise CliError(f"--to: {exc}", EXIT_USAGE) from None
+    postgresql = url.get_backend_name() == "postgresql"
     try:
-        with engine.connect():
-            pass
+        with engine.connect() as connection:
+            schema = connection.scalar(text("SELECT current_schema()")) if postgresql else "main"
     except SQLAlchemyError as exc:
         engine.dispose()
         raise CliError(f"cannot open --to {name}: {reason_of(exc)}", EXIT_CANNOT_RUN) from None
+    if schema is None:
+        engine.dispose()
+        raise CliError(f"--to {name}: no schema of its search_path exists to create the archive in: create it "
+                       f"first", EXIT_USAGE)
     return engine
 
 

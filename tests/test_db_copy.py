@@ -22,8 +22,8 @@ from sqlalchemy import create_engine, text
 from archive.db import make_engine
 from archive.locking import crawl_lock
 from archive.transfer import sqlite_tables
-from tests.conftest import CLI, PG_SERVER, archive_digest, cess, crawl, one_line_error, path_of
-from tests.waiting import wait_until
+from tests.conftest import CLI, FAST, PG_SERVER, archive_digest, cess, crawl, one_line_error, path_of
+from tests.waiting import pages_stored, wait_until
 
 EXPORT_FORMATS = ("jsonl", "json", "csv", "parquet", "warc")
 EVERYTHING = ("--all-versions", "--include-removed", "--include-duplicates", "--quiet")
@@ -284,6 +284,28 @@ def test_crawl_continues_on_the_postgresql_copy(crawled, fresh_site, pg_url):
     assert new_captures == copied_max["captures"] + 1
 
 
+def test_a_copy_reads_the_source_at_one_moment_while_a_crawl_writes(fresh_site, tmp_path):
+    """Copies made while a crawl writes to the source: each is the source at one moment (its rows and its
+    checksum are compared, before the commit, with what the same read transaction saw), and they differ."""
+    source = tmp_path / "live.sqlite"
+    slow = ["--set", "DOWNLOAD_DELAY=0.25", "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
+    crawling = subprocess.Popen([CLI, "crawl", "--base-url", fresh_site.base_url, "--db", str(source), *FAST, *slow],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+    copies = []
+    try:
+        wait_until(lambda: pages_stored(source) >= 3, what="the crawl stores pages", process=crawling)
+        while crawling.poll() is None and len(copies) < 3:
+            target = tmp_path / f"copy-{len(copies)}.sqlite"
+            result = db_copy(source, target)
+            assert result.exit_code == 0, result.output
+            copies.append(target)
+    finally:
+        out, err = crawling.communicate(timeout=300)
+    assert crawling.returncode == 0, out + err
+    captured = [len(sqlite_rows(copy)["captures"]) for copy in copies]
+    assert len(copies) >= 2 and captured == sorted(captured) and captured[0] < captured[-1], captured
+
+
 # -- refusals and failures ----------------------------------------------------------------------------------
 
 def test_refuses_a_target_that_is_not_empty(crawled, archive_copy, tmp_path):
@@ -307,6 +329,7 @@ def test_refuses_a_postgresql_target_that_is_not_empty(crawled, pg_url):
     assert "is not empty" in one_line_error(db_copy(crawled, pg_url))
     assert "same database" in one_line_error(db_copy(pg_url, pg_url))
     assert pg_tables(pg_url) == tables
+    assert "no schema of its search_path exists" in one_line_error(db_copy(crawled, f"{pg_url}_missing"))
 
 
 def test_refuses_the_source_as_target(archive_copy, tmp_path):
