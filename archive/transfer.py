@@ -60,17 +60,23 @@ class SameDatabase(TransferError):
 
 
 class TargetNotEmpty(TransferError):
-    """The target already holds tables: a copy only goes into an empty database."""
+    """The target already holds tables: a copy only goes into an empty database. ``rows``: how many rows the
+    archive there holds, when it is one."""
 
-    def __init__(self, where: str, tables: list[str]):
-        if "pages" in tables:
-            held = "an archive"
+    def __init__(self, where: str, tables: list[str], rows: int | None = None):
+        if rows == 0:
+            message = (f"{where} is not empty: it holds an archive without a single row, as a copy killed before "
+                       f"its end leaves one; drop its tables (or remove the file) and copy again")
         else:
-            listed = ", ".join(sorted(tables)[:3]) + (", …" if len(tables) > 3 else "")
-            held = f"{len(tables)} table{'s' * (len(tables) != 1)}: {listed}"
-        super().__init__(f"{where} is not empty (it holds {held}): an archive is copied only into an empty "
-                         f"database")
+            if rows is not None:
+                held = "an archive"
+            else:
+                listed = ", ".join(sorted(tables)[:3]) + (", …" if len(tables) > 3 else "")
+                held = f"{len(tables)} table{'s' * (len(tables) != 1)}: {listed}"
+            message = f"{where} is not empty (it holds {held}): an archive is copied only into an empty database"
+        super().__init__(message)
         self.tables = tables
+        self.rows = rows
 
 
 class SchemaMismatch(TransferError):
@@ -175,13 +181,19 @@ def _server_identity(engine: Engine) -> tuple:
             "pg_postmaster_start_time()")).one())
 
 
-def sqlite_tables(path: Path) -> list[str]:
-    """The tables of an existing SQLite file, read without writing to it (not even its journal mode)."""
+def sqlite_refusal(path: Path, where: str) -> TargetNotEmpty | None:
+    """Why the existing SQLite file ``path`` cannot take a copy (it holds tables), ``None`` when it can; read
+    without writing to it, not even its journal mode (which opening it to write would set)."""
     uri = f"file:{quote(str(path.absolute()), safe='/')}?mode=ro"
     with closing(sqlite3.connect(uri, uri=True)) as connection:
-        rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                  "AND name NOT LIKE 'sqlite~_%' ESCAPE '~'").fetchall()
-    return [name for (name,) in rows]
+        tables = [name for (name,) in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite~_%' ESCAPE '~'")]
+        return _refusal(where, tables, lambda name: connection.execute(
+            f"SELECT count(*) FROM {_sqlite_quoted(name)}").fetchone()[0])
+
+
+def _sqlite_quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 @contextmanager
@@ -208,9 +220,22 @@ def removed_on_failure(path: Path | None) -> Iterator[None]:
 
 
 def _check_empty(target: Engine, target_name: str) -> None:
-    tables = _table_names(target)
-    if tables:
-        raise TargetNotEmpty(target_name, tables)
+    with target.connect() as connection:
+        tables = inspect(connection).get_table_names()
+        quote_name = connection.dialect.identifier_preparer.quote
+        refusal = _refusal(target_name, tables,
+                           lambda name: connection.scalar(text(f"SELECT count(*) FROM {quote_name(name)}")))
+    if refusal is not None:
+        raise refusal
+
+
+def _refusal(where: str, tables: list[str], count_rows) -> TargetNotEmpty | None:
+    """A target holding ``tables`` refused; the rows of the archive there counted (``count_rows``, by table)
+    when it is one, to tell a copy that was killed from an archive in use."""
+    if not tables:
+        return None
+    rows = sum(count_rows(name) for name in tables if name != VERSION_TABLE) if "pages" in tables else None
+    return TargetNotEmpty(where, tables, rows)
 
 
 def _table_names(engine: Engine) -> list[str]:

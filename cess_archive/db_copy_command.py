@@ -29,7 +29,7 @@ from archive.db import (SQLITE_MAGIC, URL_EXAMPLES, ArchiveLocationError, Archiv
                         database_url, is_in_memory, shown, sqlite_path)
 from archive.locking import ArchiveLocked, crawl_lock
 from archive.transfer import (Copied, SameDatabase, TargetNotEmpty, TransferError, UnusableSource,
-                              VerificationFailed, copy_archive, reason_of, removed_on_failure, sqlite_tables)
+                              VerificationFailed, copy_archive, reason_of, removed_on_failure, sqlite_refusal)
 
 from .errors import EXIT_CANNOT_RUN, EXIT_LOCKED, EXIT_USAGE, CliError
 
@@ -119,11 +119,11 @@ def _refuse_sqlite_target(source_url: URL, target_url: URL, source_name: str, ta
         raise CliError(f"--from and --to are the same database ({source_name})", EXIT_USAGE)
     if _is_sqlite_database(path):
         try:
-            tables = sqlite_tables(path)
+            refusal = sqlite_refusal(path, target_name)
         except Exception as exc:  # noqa: BLE001 - sqlite3.Error or OSError: not a database we can look into
             raise CliError(f"--to: cannot read {target_name}: {reason_of(exc)}", EXIT_USAGE) from None
-        if tables:
-            raise CliError(f"--to: {TargetNotEmpty(target_name, tables)}", EXIT_USAGE)
+        if refusal is not None:
+            raise CliError(f"--to: {refusal}", EXIT_USAGE)
 
 
 def _is_sqlite_database(path: Path) -> bool:

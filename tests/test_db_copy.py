@@ -22,7 +22,6 @@ from sqlalchemy import create_engine, text
 from archive.db import make_engine
 from archive.locking import crawl_lock
 from archive.schema import head
-from archive.transfer import sqlite_tables
 from tests.conftest import CLI, FAST, PG_SERVER, archive_digest, cess, crawl, one_line_error, path_of
 from tests.waiting import pages_stored, wait_until
 
@@ -30,6 +29,8 @@ EXPORT_FORMATS = ("jsonl", "json", "csv", "parquet", "warc")
 EVERYTHING = ("--all-versions", "--include-removed", "--include-duplicates", "--quiet")
 #: Fields of a WARC record that say when and under which file name the export was written, not what it holds.
 WARC_EXPORT_FIELDS = ("WARC-Record-ID", "WARC-Date", "WARC-Filename", "WARC-Warcinfo-ID")
+#: The PostgreSQL application name of the copies a test watches (each test's schema is its own).
+COPY_APPLICATION = f"cess-archive-copy-{uuid.uuid4().hex[:8]}"
 
 
 def db_copy(source: str | Path, target: str | Path):
@@ -368,7 +369,8 @@ def test_a_failed_copy_leaves_the_target_as_it_was(crawled, pg_url, tmp_path):
     with sqlite3.connect(tableless) as connection:
         connection.execute("PRAGMA user_version = 7")
     one_line_error(db_copy(source, tableless), 3)
-    assert sqlite_tables(tableless) == []
+    with sqlite3.connect(tableless) as connection:
+        assert connection.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
 
     line = one_line_error(db_copy(source, pg_url), 3)
     assert "foreign key" in line.lower()
@@ -464,36 +466,57 @@ def test_bad_arguments_are_one_line(crawled, tmp_path):
 
 def test_a_copy_stopped_midway_leaves_the_target_as_it_was(crawled, pg_url, tmp_path):
     """SIGTERM while rows are being inserted into PostgreSQL (uncommitted): the copy rolls back and drops the
-    tables it created. The signal is sent once the copy is seen inserting events, from a source with 25,000
-    of them (the same events again under new ids), so that it lands while rows are still going in."""
-    source = tmp_path / "many-events.sqlite"
-    shutil.copyfile(crawled, source)
-    with sqlite3.connect(source) as connection:
-        while connection.execute("SELECT count(*) FROM events").fetchone()[0] < 25_000:
-            connection.execute("INSERT INTO events (run_id, page_id, version_id, kind, at, url, details) "
-                               "SELECT run_id, page_id, version_id, kind, at, url, details FROM events")
-    name = f"copy-{uuid.uuid4().hex[:8]}"
-    arguments = ["db", "copy", "--from", str(source), "--to", f"{pg_url}&application_name={name}"]
-    process = subprocess.Popen([CLI, *arguments], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    watcher = create_engine(pg_url)
-    try:
-        with watcher.connect() as connection:
-            wait_until(lambda: inserting_events(connection, name), what="the copy inserts events",
-                       process=process)
-        process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-        watcher.dispose()
+    tables it created."""
+    process, out, err = copy_stopped_while_inserting(crawled, pg_url, tmp_path, signal.SIGTERM)
     assert process.returncode == 130, out + err
     assert out == "" and err.strip() == "cess-archive: aborted"
     assert pg_tables(pg_url) == []
 
 
-def inserting_events(connection, application_name: str) -> bool:
+def test_a_copy_killed_midway_leaves_an_empty_archive_named_as_such(crawled, pg_url, tmp_path):
+    """kill -9 while rows are being inserted: PostgreSQL rolls the rows back, but the schema, made in a
+    transaction of its own before them, stays, without a row; copying again says so and what to do."""
+    process, out, err = copy_stopped_while_inserting(crawled, pg_url, tmp_path, signal.SIGKILL)
+    assert process.returncode == -signal.SIGKILL, out + err
+    engine = create_engine(pg_url)
+    with engine.connect() as connection:
+        wait_until(lambda: not sessions_of(connection, COPY_APPLICATION), what="the killed copy's sessions end")
+        rows = {name: connection.execute(text(f"SELECT count(*) FROM {name}")).scalar_one()
+                for name in pg_tables(pg_url) if name != "alembic_version"}
+    engine.dispose()
+    assert "pages" in rows and set(rows.values()) == {0}
+    line = one_line_error(db_copy(crawled, pg_url))
+    assert "holds an archive without a single row, as a copy killed before its end leaves one" in line
+
+
+def copy_stopped_while_inserting(source_archive: Path, pg_url: str, tmp_path: Path, signal_number: int):
+    """A copy into ``pg_url`` sent ``signal_number`` once it is seen inserting events, from a source with over
+    25,000 of them (the same events again under new ids), so that it lands while rows are still going in; the
+    process and its output."""
+    source = tmp_path / "many-events.sqlite"
+    shutil.copyfile(source_archive, source)
+    with sqlite3.connect(source) as connection:
+        while connection.execute("SELECT count(*) FROM events").fetchone()[0] < 25_000:
+            connection.execute("INSERT INTO events (run_id, page_id, version_id, kind, at, url, details) "
+                               "SELECT run_id, page_id, version_id, kind, at, url, details FROM events")
+    arguments = ["db", "copy", "--from", str(source), "--to", f"{pg_url}&application_name={COPY_APPLICATION}"]
+    process = subprocess.Popen([CLI, *arguments], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    watcher = create_engine(pg_url)
+    try:
+        with watcher.connect() as connection:
+            wait_until(lambda: "INSERT INTO events" in sessions_of(connection, COPY_APPLICATION),
+                       what="the copy inserts events", process=process)
+        process.send_signal(signal_number)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        watcher.dispose()
+    return process, out, err
+
+
+def sessions_of(connection, application_name: str) -> str:
+    """The last statement of each PostgreSQL session of ``application_name``, one a line."""
     connection.rollback()  # a new snapshot of pg_stat_activity
-    return connection.execute(text(
-        "SELECT count(*) FROM pg_stat_activity WHERE application_name = :name "
-        "AND query LIKE 'INSERT INTO events%'"),
-        {"name": application_name}).scalar_one() > 0
+    return "\n".join(connection.execute(text(
+        "SELECT query FROM pg_stat_activity WHERE application_name = :name"), {"name": application_name}).scalars())
