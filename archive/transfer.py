@@ -5,8 +5,10 @@ moment, even while a crawl writes to it), builds the target's schema at the sour
 :func:`archive.schema.create_schema` (stamped with that revision), then copies every row of every table,
 ids, timestamps, JSON text and raw bytes as they are stored, in one transaction. Before that transaction
 commits, the copy is compared with the source: rows per table and :func:`archive.inventory.content_checksum`
-recomputed on both sides. Any failure, a mismatch included, rolls the rows back and drops the tables the
-copy created, so the target is left empty, as it was.
+recomputed on both sides. Any failure, a mismatch or an interruption included, rolls the rows back and drops
+the tables the copy created, so the target is left empty, as it was. Only a process killed outright (kill -9,
+a power cut) leaves the schema behind, without a row, since ``create_schema`` commits it first: a copy into
+it again is refused with what to do (drop the tables).
 
 Rows go through SQLAlchemy Core on tables reflected from the databases, so the columns of any revision are
 copied as they are. They are streamed in batches: a table is never held in memory. The reference that closes
