@@ -91,11 +91,13 @@ class VerificationFailed(TransferError):
 
 @dataclass(frozen=True)
 class Copied:
-    """What was copied: the schema revision, rows per table, and the checksum both sides agree on."""
+    """What was copied: the schema revision, rows per table, and the checksum both sides agree on;
+    ``left_out``: tables of the source that are not the archive's (an operator's own), not copied."""
 
     revision: str
     counts: dict[str, int]
     checksum: ContentChecksum
+    left_out: tuple[str, ...] = ()
 
 
 def copy_archive(source: Engine, target: Engine, *, source_name: str = "the source",
@@ -115,6 +117,7 @@ def copy_archive(source: Engine, target: Engine, *, source_name: str = "the sour
         logger.info("creating the schema at revision %s in %s", revision, target_name)
         create_schema(target, revision)
         created = _table_names(target)
+        left_out = tuple(sorted(set(inspect(reading).get_table_names()) - set(created)))
         try:
             with target.begin() as writing:
                 counts = _copy_rows(reading, writing)
@@ -125,7 +128,9 @@ def copy_archive(source: Engine, target: Engine, *, source_name: str = "the sour
                 raise TransferError(f"{reason_of(failure)}; and the tables the copy created in {target_name} could "
                                     f"not be dropped again ({left}): drop them before copying into it") from failure
             raise
-    return Copied(revision, counts, checksum)
+    if left_out:
+        logger.info("not copied, not the archive's: %s", ", ".join(left_out))
+    return Copied(revision, counts, checksum, left_out)
 
 
 def _source_revision(reading: Connection, source_name: str) -> str:
@@ -248,11 +253,12 @@ def _table_names(engine: Engine) -> list[str]:
 # -- rows ---------------------------------------------------------------------------------------------------
 
 def _copy_rows(reading: Connection, writing: Connection) -> dict[str, int]:
-    """Every row of every table but the revision stamp (``create_schema`` wrote it), deferred references
-    last; on PostgreSQL, the id sequences then continue after the highest id copied."""
+    """Every row of every table of the archive's schema but the revision stamp (``create_schema`` wrote it),
+    deferred references last; on PostgreSQL, the id sequences then continue after the highest id copied."""
     if writing.dialect.name == "sqlite":
         writing.exec_driver_sql("BEGIN IMMEDIATE")  # one transaction from the first statement, writer's lock taken
-    sources, targets = _reflect(reading), _reflect(writing)
+    targets = _reflect(writing)
+    sources = _reflect(reading, only=_tables_in(reading, list(targets)))
     _check_same_tables(sources, targets)
     deferred = {name: _deferred_columns(table) for name, table in targets.items()}
     by_name = sorted(targets.values(), key=lambda table: table.name)  # the same order on every backend
@@ -268,16 +274,21 @@ def _copy_rows(reading: Connection, writing: Connection) -> dict[str, int]:
     return counts
 
 
-def _reflect(connection: Connection) -> dict[str, Table]:
+def _reflect(connection: Connection, only: list[str] | None = None) -> dict[str, Table]:
     metadata = MetaData()
-    metadata.reflect(bind=connection)
+    metadata.reflect(bind=connection, only=only)
     return {name: table for name, table in metadata.tables.items() if name != VERSION_TABLE}
 
 
+def _tables_in(connection: Connection, names: list[str]) -> list[str]:
+    present = set(inspect(connection).get_table_names())
+    return [name for name in names if name in present]
+
+
 def _check_same_tables(sources: dict[str, Table], targets: dict[str, Table]) -> None:
-    if set(sources) != set(targets):
-        odd = sorted(set(sources) ^ set(targets))
-        raise SchemaMismatch(f"the source's tables are not those of its schema revision ({', '.join(odd[:3])})")
+    missing = sorted(set(targets) - set(sources))
+    if missing:
+        raise SchemaMismatch(f"the source lacks tables of its schema revision ({', '.join(missing[:3])})")
     for name, table in targets.items():
         odd = sorted(set(table.columns.keys()) ^ set(sources[name].columns.keys()))
         if odd:

@@ -204,3 +204,7 @@ def _report(copied: Copied, source_name: str, target_name: str) -> None:
     checksum = copied.checksum
     click.echo(f"verified: {checksum.versions} versions, {checksum.raw_bodies} raw bodies, "
                f"checksum sha256:{checksum.sha256}")
+    if copied.left_out:
+        tables = ", ".join(copied.left_out)
+        click.echo(f"cess-archive: note: not copied: {tables} (not the archive's tables; copy them yourself if "
+                   f"they matter)", err=True)

@@ -244,6 +244,22 @@ def test_json_nulls_and_references_to_later_rows_survive(crawled, pg_url, tmp_pa
     assert sqlite_rows(back) == sqlite_rows(source)
 
 
+def test_a_table_that_is_not_the_archives_is_left_out_and_named(crawled, tmp_path):
+    """An operator's own table beside the archive's: the archive is copied, the table named as not copied."""
+    source = tmp_path / "source.sqlite"
+    shutil.copyfile(crawled, source)
+    with sqlite3.connect(source) as connection:
+        connection.execute("CREATE TABLE operator_notes (page_id INTEGER, note TEXT)")
+        connection.execute("INSERT INTO operator_notes VALUES (1, 'à relire')")
+    target = tmp_path / "copy.sqlite"
+    result = db_copy(source, target)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip() == ("cess-archive: note: not copied: operator_notes (not the archive's tables; "
+                                     "copy them yourself if they matter)")
+    copied = sqlite_rows(target)
+    assert "operator_notes" not in copied and copied == sqlite_rows(crawled)
+
+
 def test_release_010_archive_is_copied_at_its_revision(pg_url, tmp_path):
     from tests.legacy import load_010_archive
 
