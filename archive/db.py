@@ -237,19 +237,38 @@ def _sqlite_engine(url: URL, *, read_only: bool) -> Engine:
     return engine
 
 
+READ_ONLY_OPTION = "-c default_transaction_read_only=on"
+
+
 def _postgresql_engine(url: URL, *, read_only: bool) -> Engine:
     query = dict(url.query)
     query.setdefault("connect_timeout", str(PG_CONNECT_TIMEOUT_S))
     if read_only:
         options = query.get("options")
         options = " ".join(options) if isinstance(options, tuple) else (options or "")
-        query["options"] = f"{options} -c default_transaction_read_only=on".strip()
+        query["options"] = f"{options} {READ_ONLY_OPTION}".strip()
     return create_engine(url.set(query=query), pool_pre_ping=True)
 
 
 def _where(url: URL) -> str:
     path = sqlite_path(url)
-    return shown(path) if path is not None else url.render_as_string(hide_password=True)
+    return shown(path) if path is not None else url_shown(url)
+
+
+def url_shown(url: URL) -> str:
+    """A database URL for messages: without its password, nor the options :func:`make_engine` adds to it."""
+    query = dict(url.query)
+    if query.get("connect_timeout") == str(PG_CONNECT_TIMEOUT_S):
+        del query["connect_timeout"]
+    options = query.get("options")
+    if options is not None:
+        options = " ".join(options) if isinstance(options, tuple) else options
+        options = options.replace(READ_ONLY_OPTION, "").strip()
+        if options:
+            query["options"] = options
+        else:
+            del query["options"]
+    return url.set(query=query).render_as_string(hide_password=True)
 
 
 def make_engine(url: str | URL | None = None, *, create: bool = True, read_only: bool = False,

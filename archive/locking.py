@@ -28,6 +28,8 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import make_url
 
+from .db import url_shown
+
 
 class ArchiveLocked(RuntimeError):
     """Another crawl holds the archive."""
@@ -133,7 +135,7 @@ def crawl_lock(engine: Engine) -> Iterator[None]:
         key = _advisory_key(make_url(str(url)).render_as_string(hide_password=True))
         with engine.connect() as connection, _held_by_this_process(_socket_of(connection)):
             if not connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar():
-                raise ArchiveLocked(f"another crawl is running on {url.render_as_string(hide_password=True)}")
+                raise ArchiveLocked(f"another crawl is running on {url_shown(url)}")
             try:
                 yield
             finally:

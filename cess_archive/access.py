@@ -53,8 +53,8 @@ def open_archive(db: str | None, *, must_exist: bool, read_only: bool = False, c
     except ArchiveLocationError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
     except UpgradeNeeded as exc:
-        raise CliError(f"{exc}: run '{upgrade_command(db)}' first (it backs an SQLite archive up before "
-                       f"changing it)", EXIT_CANNOT_RUN) from None
+        raise CliError(f"{exc}; upgrade it first (an SQLite archive is backed up before it changes): "
+                       f"{upgrade_command(db)}", EXIT_CANNOT_RUN) from None
     except UnknownRevision as exc:
         raise CliError(str(exc), EXIT_CANNOT_RUN) from None
     except ArchiveUnreadable as exc:

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 
 from archive import schema
 from archive.backup import backup_sqlite
-from archive.db import sqlite_path
+from archive.db import sqlite_path, url_shown
 from archive.locking import ArchiveLocked, crawl_lock
 
 from .access import DB_HELP, open_archive
@@ -42,7 +42,7 @@ def _where(engine: Engine) -> str:
     if url.get_backend_name() == "sqlite" and database.startswith("file:"):  # opened read-only
         return unquote(database[len("file:"):])
     path = sqlite_path(url)
-    return str(path) if path is not None else url.render_as_string(hide_password=True)
+    return str(path) if path is not None else url_shown(url)
 
 
 def _revision(engine: Engine) -> str:

@@ -8,6 +8,7 @@ one, never a mixture. The release-0.1.0 fixture archive is upgraded in test_upgr
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import sqlite3
@@ -190,6 +191,8 @@ def test_postgresql_upgrade_from_the_first_revision_and_back_down_one_step(site,
     assert revision_of(pg_url) == "0001" and table_rows(pg_url) == before
     assert "ck_events_kind" not in constraint_names(pg_url)["events"]
     assert cess("db", "check", "--db", pg_url).exit_code == 1
+    current = json.loads(cess("db", "current", "--json", "--db", pg_url).stdout)
+    assert current["archive"] == pg_url  # as the operator gave it, not with the options cess-archive adds
     result = cess("db", "upgrade", "--db", pg_url)
     assert result.exit_code == 0, result.output
     assert revision_of(pg_url) == schema.head() and table_rows(pg_url) == before
@@ -202,8 +205,8 @@ def test_nothing_changes_the_schema_behind_the_operators_back(old_archive, site)
     digest = archive_digest(old_archive)
     message = one_line_error(crawl(site, str(old_archive)), 3)
     assert message.endswith(f"is at schema revision 0001 (release 0.1.0) and this cess-archive needs 0002 "
-                            f"(release 0.2.0): run 'cess-archive db upgrade --db {old_archive}' first (it "
-                            f"backs an SQLite archive up before changing it)")
+                            f"(release 0.2.0); upgrade it first (an SQLite archive is backed up before it "
+                            f"changes): cess-archive db upgrade --db {old_archive}")
     for command in (["runs"], ["changes"], ["export", "--format", "jsonl", "-o", "-"], ["db", "current"],
                     ["db", "history"], ["db", "check"]):
         result = cess(*command, "--db", str(old_archive))
@@ -370,8 +373,6 @@ def test_kill_9_while_a_postgresql_upgrade_waits_midway_rolls_it_all_back(site, 
 
 
 def test_db_current_and_history_say_where_an_archive_stands(old_archive):
-    import json
-
     current = json.loads(cess("db", "current", "--json", "--db", str(old_archive)).stdout)
     assert current == {"archive": str(old_archive), "revision": "0001", "release": "0.1.0", "stamped": False,
                        "head": schema.head(), "at_head": False, "upgrades_due": ["0002"]}
