@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test crawl demo revision clean
+.PHONY: install check test crawl demo revision clean
 
 install: $(STAMP)
 
@@ -14,7 +14,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-test: $(STAMP)
+# Linters: ruff (lint and format) over everything.
+check: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: check
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
 # Exit status 1 means "completed with some page errors": still export what was archived.

@@ -71,16 +71,15 @@ def check_target(target: Path, source: Path | None = None) -> None:
     for suffix in _LEFTOVERS:
         leftover = target.with_name(target.name + suffix)
         if leftover.exists():
-            raise TargetUnusable(f"{leftover} is left beside {target.name}: SQLite would take it as part of the "
-                                 f"backup; remove it first")
+            raise TargetUnusable(
+                f"{leftover} is left beside {target.name}: SQLite would take it as part of the backup; remove it first"
+            )
     if source is not None and _is_sidecar_of(target, source):
-        raise TargetUnusable(f"{target} is where SQLite keeps a file of the archive {source.name}: choose "
-                             f"another name")
+        raise TargetUnusable(f"{target} is where SQLite keeps a file of the archive {source.name}: choose another name")
 
 
 def _exists(target: Path) -> TargetUnusable:
-    return TargetUnusable(f"{target} already exists: a backup never replaces a file; remove it or choose "
-                          f"another name")
+    return TargetUnusable(f"{target} already exists: a backup never replaces a file; remove it or choose another name")
 
 
 def _is_sidecar_of(target: Path, source: Path) -> bool:
@@ -169,8 +168,10 @@ def check_snapshot(path: Path) -> dict[str, int]:
             violations = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
             if violations:
                 table, rowid, parent, _ = violations[0]
-                raise SnapshotDamaged(f"the copy fails PRAGMA foreign_key_check: {len(violations)} rows point "
-                                      f"at missing rows (first: {table} row {rowid}, missing in {parent})")
+                raise SnapshotDamaged(
+                    f"the copy fails PRAGMA foreign_key_check: {len(violations)} rows point "
+                    f"at missing rows (first: {table} row {rowid}, missing in {parent})"
+                )
             return table_counts(connection)
     finally:
         engine.dispose()

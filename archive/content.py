@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 DIGEST_FIELDS = ("title", "author", "published", "text")
 
@@ -38,7 +38,7 @@ def iso_utc(value: datetime | None) -> str | None:
     """ISO 8601 in UTC with a ``Z``, seconds precision unless there is a fraction."""
     if value is None:
         return None
-    value = value.astimezone(timezone.utc)
+    value = value.astimezone(UTC)
     text = value.isoformat()
     return text.replace("+00:00", "Z")
 
@@ -56,9 +56,9 @@ def parse_instant(text: str) -> datetime:
     except ValueError:
         raise ValueError("not an ISO 8601 date or date-time") from None
     if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=timezone.utc)
+        return parsed.replace(tzinfo=UTC)
     try:
-        return parsed.astimezone(timezone.utc)
+        return parsed.astimezone(UTC)
     except OverflowError:
         raise ValueError("out of range once converted to UTC") from None
 

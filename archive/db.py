@@ -110,14 +110,16 @@ def database_url(value: str | URL | None = None) -> URL:
     if backend == "postgresql" and not driver:
         driver = "psycopg"  # psycopg 3, whatever SQLAlchemy's own default
     if backend in _OTHER_BACKENDS:
-        raise UnsupportedDatabase(f"{_OTHER_BACKENDS[backend]} is not supported ({scheme}://): the archive is "
-                                  f"kept in SQLite or PostgreSQL, e.g. {URL_EXAMPLES}")
+        raise UnsupportedDatabase(
+            f"{_OTHER_BACKENDS[backend]} is not supported ({scheme}://): the archive is "
+            f"kept in SQLite or PostgreSQL, e.g. {URL_EXAMPLES}"
+        )
     if backend not in ("sqlite", "postgresql"):
         raise BadDatabaseURL(value)
     try:
-        url = make_url(f"{backend}{'+' + driver if driver else ''}://{text_value[match.end():]}")
+        url = make_url(f"{backend}{'+' + driver if driver else ''}://{text_value[match.end() :]}")
     except Exception:  # noqa: BLE001 - ArgumentError, ValueError (a bad port), NoSuchModuleError (a driver)
-        if driver and driver not in ("pysqlite",) + POSTGRESQL_DRIVERS:
+        if driver and driver not in ("pysqlite", *POSTGRESQL_DRIVERS):
             raise _unsupported_driver(backend, driver) from None
         raise BadDatabaseURL(value) from None
     _check_driver(url)
@@ -126,8 +128,10 @@ def database_url(value: str | URL | None = None) -> URL:
 
 def _unsupported_driver(backend: str, driver: str) -> UnsupportedDatabase:
     if backend == "postgresql":
-        return UnsupportedDatabase(f"the PostgreSQL driver {driver} is not supported: use postgresql+psycopg:// "
-                                   f"(psycopg 3; {POSTGRESQL_EXTRA})")
+        return UnsupportedDatabase(
+            f"the PostgreSQL driver {driver} is not supported: use postgresql+psycopg:// "
+            f"(psycopg 3; {POSTGRESQL_EXTRA})"
+        )
     return UnsupportedDatabase(f"the SQLite driver {driver} is not supported: pass a file path or sqlite:///PATH")
 
 
@@ -140,11 +144,14 @@ def _check_driver(url: URL) -> None:
         url.get_dialect().import_dbapi()
     except ImportError:
         if driver == "psycopg":
-            raise UnsupportedDatabase(f"the PostgreSQL driver psycopg (3) is not installed: "
-                                      f"{POSTGRESQL_EXTRA}") from None
+            raise UnsupportedDatabase(
+                f"the PostgreSQL driver psycopg (3) is not installed: {POSTGRESQL_EXTRA}"
+            ) from None
         if backend == "postgresql":
-            raise UnsupportedDatabase(f"the PostgreSQL driver {driver} is not installed: use postgresql+psycopg:// "
-                                      f"(psycopg 3; {POSTGRESQL_EXTRA})") from None
+            raise UnsupportedDatabase(
+                f"the PostgreSQL driver {driver} is not installed: use postgresql+psycopg:// "
+                f"(psycopg 3; {POSTGRESQL_EXTRA})"
+            ) from None
         raise
 
 
@@ -159,8 +166,9 @@ def sqlite_path(url: URL) -> Path | None:
 
 
 def is_in_memory(url: URL) -> bool:
-    return url.get_backend_name() == "sqlite" and (not url.database or url.database == ":memory:"
-                                                    or "mode=memory" in url.database)
+    return url.get_backend_name() == "sqlite" and (
+        not url.database or url.database == ":memory:" or "mode=memory" in url.database
+    )
 
 
 def _on_sqlite_connect(dbapi_connection, connection_record) -> None:
@@ -224,9 +232,11 @@ def _sqlite_read_uri(path: Path, header: bytes) -> URL:
         shm, wal = (path.with_name(path.name + suffix) for suffix in ("-shm", "-wal"))
         if not shm.exists():
             if wal.exists() and wal.stat().st_size > 0:
-                raise ArchiveUnreadable(f"cannot read {shown(path)} read-only: its write-ahead log {wal.name} "
-                                        f"holds changes, and {shm.name} cannot be created beside it (the "
-                                        f"directory is not writable)")
+                raise ArchiveUnreadable(
+                    f"cannot read {shown(path)} read-only: its write-ahead log {wal.name} "
+                    f"holds changes, and {shm.name} cannot be created beside it (the "
+                    f"directory is not writable)"
+                )
             query["immutable"] = "1"
     return URL.create("sqlite", database="file:" + quote(str(path.absolute()), safe="/"), query=query)
 
@@ -271,8 +281,14 @@ def url_shown(url: URL) -> str:
     return url.set(query=query).render_as_string(hide_password=True)
 
 
-def make_engine(url: str | URL | None = None, *, create: bool = True, read_only: bool = False,
-                must_exist: bool = False, check_schema: bool = True) -> Engine:
+def make_engine(
+    url: str | URL | None = None,
+    *,
+    create: bool = True,
+    read_only: bool = False,
+    must_exist: bool = False,
+    check_schema: bool = True,
+) -> Engine:
     """An engine on the archive at ``url``: a file path or a URL (default: :func:`default_db_url`).
 
     ``create``: make the schema (and, for SQLite, the file, in an existing directory or in the default
@@ -299,8 +315,9 @@ def make_engine(url: str | URL | None = None, *, create: bool = True, read_only:
         looked_at = header and (must_exist or create)
         reader = _sqlite_engine(_sqlite_read_uri(path, header), read_only=True) if looked_at else None
         if reader is not None:  # look before writing anything, even the journal mode
-            _check_tables(reader, where, must_exist=must_exist, create=create, read_only=read_only,
-                          check_schema=check_schema)
+            _check_tables(
+                reader, where, must_exist=must_exist, create=create, read_only=read_only, check_schema=check_schema
+            )
             if read_only:
                 return reader
             reader.dispose()
@@ -315,15 +332,17 @@ def make_engine(url: str | URL | None = None, *, create: bool = True, read_only:
     else:
         engine = _postgresql_engine(parsed, read_only=read_only)
     if must_exist or create:
-        _check_tables(engine, where, must_exist=must_exist, create=create, read_only=read_only,
-                      check_schema=check_schema)
+        _check_tables(
+            engine, where, must_exist=must_exist, create=create, read_only=read_only, check_schema=check_schema
+        )
     if create:
         _create_schema(engine)
     return engine
 
 
-def _check_tables(engine: Engine, where: str, *, must_exist: bool, create: bool, read_only: bool = False,
-                 check_schema: bool = True) -> None:
+def _check_tables(
+    engine: Engine, where: str, *, must_exist: bool, create: bool, read_only: bool = False, check_schema: bool = True
+) -> None:
     """Refuses what is not an archive, and an archive whose schema this release cannot use as asked: to
     write, it must be at head (or empty); to read, at a revision the read commands know."""
     try:
@@ -334,8 +353,10 @@ def _check_tables(engine: Engine, where: str, *, must_exist: bool, create: bool,
             foreign = sorted(set(tables) - set(Base.metadata.tables) - {schema.VERSION_TABLE})
             if create and foreign and ARCHIVE_TABLE not in tables:
                 listed = ", ".join(foreign[:3]) + (", …" if len(foreign) > 3 else "")
-                raise NotAnArchive(f"{where} is not a cess-archive archive: it holds other tables ({listed}), and "
-                                   f"the archive's tables are not added to them")
+                raise NotAnArchive(
+                    f"{where} is not a cess-archive archive: it holds other tables ({listed}), and "
+                    f"the archive's tables are not added to them"
+                )
             if not check_schema or not (create or read_only or must_exist):
                 return
             # A schema half-created by a killed first crawl of 0.1.0 (SQLite creates tables one by one) and

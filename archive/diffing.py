@@ -29,8 +29,7 @@ class ChangeStats:
     similarity: float  # 1.0 = same words in the same order
 
     def as_dict(self) -> dict:
-        return {"words_added": self.words_added, "words_removed": self.words_removed,
-                "similarity": self.similarity}
+        return {"words_added": self.words_added, "words_removed": self.words_removed, "similarity": self.similarity}
 
 
 def tokenize(text: str) -> list[str]:

@@ -15,22 +15,39 @@ from .diffing import change_stats
 from .models import Event, Page, Version
 
 
-def add_event(session: Session, *, page: Page, kind: str, at: datetime, run_id: int | None,
-              version: Version | None = None, details: dict | None = None) -> Event:
-    event = Event(page=page, kind=kind, at=at, run_id=run_id, url=page.url,
-                  version_id=version.id if version is not None else None, details=details or {})
+def add_event(
+    session: Session,
+    *,
+    page: Page,
+    kind: str,
+    at: datetime,
+    run_id: int | None,
+    version: Version | None = None,
+    details: dict | None = None,
+) -> Event:
+    event = Event(
+        page=page,
+        kind=kind,
+        at=at,
+        run_id=run_id,
+        url=page.url,
+        version_id=version.id if version is not None else None,
+        details=details or {},
+    )
     session.add(event)
     return event
 
 
-def describe_change(previous: Version, title: str | None, author: str | None, published,
-                    text: str) -> tuple[str, dict]:
+def describe_change(previous: Version, title: str | None, author: str | None, published, text: str) -> tuple[str, dict]:
     """("retitled" or "edited", details) for a new version following ``previous``."""
     details: dict = {"from_version": previous.number}
     if text != previous.text:
         details.update(change_stats(previous.text, text).as_dict())
-    changed = [name for name, old, new in (("author", previous.author, author),
-                                           ("published", previous.published, published)) if old != new]
+    changed = [
+        name
+        for name, old, new in (("author", previous.author, author), ("published", previous.published, published))
+        if old != new
+    ]
     if changed:
         details["fields"] = changed
     if (title or "") != (previous.title or ""):

@@ -20,8 +20,20 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import (Column, Connection, DateTime, Integer, LargeBinary, Result, Row, Select, cast, func, select,
-                        type_coerce)
+from sqlalchemy import (
+    Column,
+    Connection,
+    DateTime,
+    Integer,
+    LargeBinary,
+    Result,
+    Row,
+    Select,
+    cast,
+    func,
+    select,
+    type_coerce,
+)
 from sqlalchemy.types import NullType
 
 from .content import content_digest
@@ -85,6 +97,7 @@ def verify(connection: Connection, checked: Checked) -> Iterator[Mismatch]:
 
 # -- reading values that may be damaged ---------------------------------------------------------------------
 
+
 class _Reader:
     """Reads ``column`` as the database holds it and makes it a Python value row by row, raising
     :class:`Damaged` for that row alone where the driver or SQLAlchemy would fail the whole query."""
@@ -125,8 +138,9 @@ def _utf8(value: bytes) -> str:
     try:
         return value.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise Damaged("UTF-8 text", f"byte 0x{value[exc.start]:02x} at offset {exc.start}, which UTF-8 "
-                                    f"does not allow there") from None
+        raise Damaged(
+            "UTF-8 text", f"byte 0x{value[exc.start]:02x} at offset {exc.start}, which UTF-8 does not allow there"
+        ) from None
 
 
 def _shown_key(row: Row, reader: _Reader) -> str | int:
@@ -135,8 +149,9 @@ def _shown_key(row: Row, reader: _Reader) -> str | int:
         return reader(row)
     except Damaged:
         value = row._mapping[reader.name]
-        return bytes(value).decode("utf-8", "backslashreplace") if isinstance(value, bytes | memoryview) \
-            else repr(value)
+        return (
+            bytes(value).decode("utf-8", "backslashreplace") if isinstance(value, bytes | memoryview) else repr(value)
+        )
 
 
 def _streamed(connection: Connection, statement: Select, batch: int) -> Result:
@@ -145,10 +160,12 @@ def _streamed(connection: Connection, statement: Select, batch: int) -> Result:
 
 # -- raw bodies ---------------------------------------------------------------------------------------------
 
+
 def check_raw_blobs(connection: Connection, checked: Checked) -> Iterator[Mismatch]:
     """Each raw body decompressed and hashed again, against the SHA-256 and size stored with it."""
     key, size, compression, data = readers = _readers(
-        connection, _blobs.c.sha256, _blobs.c.size, _blobs.c.compression, _blobs.c.data)
+        connection, _blobs.c.sha256, _blobs.c.size, _blobs.c.compression, _blobs.c.data
+    )
     query = select(*(reader.expression for reader in readers)).order_by(_blobs.c.sha256)
     for row in _streamed(connection, query, BLOB_BATCH):
         sha = _shown_key(row, key)
@@ -159,8 +176,9 @@ def check_raw_blobs(connection: Connection, checked: Checked) -> Iterator[Mismat
             yield Mismatch("raw_blobs", sha, exc.field, exc.expected, exc.found)
 
 
-def _check_blob(sha: str, size: int, compression: str | None, data: bytes | None,
-                checked: Checked) -> Iterator[Mismatch]:
+def _check_blob(
+    sha: str, size: int, compression: str | None, data: bytes | None, checked: Checked
+) -> Iterator[Mismatch]:
     if compression != "zlib":
         yield Mismatch("raw_blobs", sha, "compression", "zlib", repr(compression))
         return
@@ -206,11 +224,18 @@ def inflated_digest(data: bytes) -> tuple[str, int]:
 
 # -- versions -----------------------------------------------------------------------------------------------
 
+
 def check_versions(connection: Connection, checked: Checked) -> Iterator[Mismatch]:
     """Each version's content digest recomputed from its title, author, publication date and text."""
     key, stored, *fields = readers = _readers(
-        connection, _versions.c.id, _versions.c.content_sha256, _versions.c.title, _versions.c.author,
-        _versions.c.published, _versions.c.text)
+        connection,
+        _versions.c.id,
+        _versions.c.content_sha256,
+        _versions.c.title,
+        _versions.c.author,
+        _versions.c.published,
+        _versions.c.text,
+    )
     query = select(*(reader.expression for reader in readers)).order_by(_versions.c.id)
     for row in _streamed(connection, query, ROW_BATCH):
         version_id = _shown_key(row, key)
@@ -231,15 +256,19 @@ def check_versions(connection: Connection, checked: Checked) -> Iterator[Mismatc
 
 # -- captures -----------------------------------------------------------------------------------------------
 
+
 def check_captures(connection: Connection, checked: Checked) -> Iterator[Mismatch]:
     """Each capture's raw body present in ``raw_blobs``."""
     with_raw = _captures.c.raw_sha256.is_not(None)
     checked.captures += connection.scalar(select(func.count()).select_from(_captures).where(with_raw))
     key, sha = readers = _readers(connection, _captures.c.id, _captures.c.raw_sha256)
-    query = (select(*(reader.expression for reader in readers))
-             .outerjoin(_blobs, _blobs.c.sha256 == _captures.c.raw_sha256)
-             .where(with_raw, _blobs.c.sha256.is_(None))
-             .order_by(_captures.c.id))
+    query = (
+        select(*(reader.expression for reader in readers))
+        .outerjoin(_blobs, _blobs.c.sha256 == _captures.c.raw_sha256)
+        .where(with_raw, _blobs.c.sha256.is_(None))
+        .order_by(_captures.c.id)
+    )
     for row in _streamed(connection, query, ROW_BATCH):
-        yield Mismatch("captures", _shown_key(row, key), "raw_sha256",
-                       f"a raw_blobs row {_shown_key(row, sha)}", "none")
+        yield Mismatch(
+            "captures", _shown_key(row, key), "raw_sha256", f"a raw_blobs row {_shown_key(row, sha)}", "none"
+        )

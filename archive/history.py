@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -66,21 +66,36 @@ def get_run(session: Session, run_id: int) -> Run:
 
 
 def _change_events(session: Session, query, source: str | None = None) -> list[ChangeEvent]:
-    query = (query.join(Page, Event.page_id == Page.id)
-             .outerjoin(Version, Event.version_id == Version.id)
-             .add_columns(Page.url, Version.number, Version.title)
-             .order_by(Event.at, Event.id))
+    query = (
+        query.join(Page, Event.page_id == Page.id)
+        .outerjoin(Version, Event.version_id == Version.id)
+        .add_columns(Page.url, Version.number, Version.title)
+        .order_by(Event.at, Event.id)
+    )
     if source:
         query = query.where(Page.source == source)
     events = []
     for event, page_url, number, title in session.execute(query):
         if title is None:
-            latest = session.scalar(select(Version.title).where(Version.page_id == event.page_id)
-                                    .order_by(Version.number.desc()).limit(1))
+            latest = session.scalar(
+                select(Version.title).where(Version.page_id == event.page_id).order_by(Version.number.desc()).limit(1)
+            )
             title = latest
-        events.append(ChangeEvent(id=event.id, run_id=event.run_id, at=event.at, kind=event.kind, url=event.url,
-                                  page_url=page_url, title=title, version=number, details=dict(event.details or {}),
-                                  page_id=event.page_id, version_id=event.version_id))
+        events.append(
+            ChangeEvent(
+                id=event.id,
+                run_id=event.run_id,
+                at=event.at,
+                kind=event.kind,
+                url=event.url,
+                page_url=page_url,
+                title=title,
+                version=number,
+                details=dict(event.details or {}),
+                page_id=event.page_id,
+                version_id=event.version_id,
+            )
+        )
     return events
 
 
@@ -137,9 +152,12 @@ def get_version_number(session: Session, page_id: int, number: int) -> Version |
 
 def latest_capture(session: Session, page: Page) -> Capture | None:
     """The most recent capture of ``page`` that has a body to re-extract (not a 404 kept as evidence)."""
-    return session.scalar(select(Capture).where(Capture.page_id == page.id, Capture.raw_sha256.is_not(None),
-                                                Capture.extraction_status != "gone")
-                          .order_by(Capture.fetched_at.desc(), Capture.id.desc()).limit(1))
+    return session.scalar(
+        select(Capture)
+        .where(Capture.page_id == page.id, Capture.raw_sha256.is_not(None), Capture.extraction_status != "gone")
+        .order_by(Capture.fetched_at.desc(), Capture.id.desc())
+        .limit(1)
+    )
 
 
 # ---------------------------------------------------------------------------- plain-data forms (JSON)
@@ -153,13 +171,15 @@ def _iso_text(value) -> str | None:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return value
-    return iso_utc(parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc))
+    return iso_utc(parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC))
 
 
 def run_errors(run: Run) -> list[dict]:
     """The run's error details (URL, reason, when), as recorded: at most ``MAX_ERROR_DETAILS`` of them."""
-    return [{**detail, "at": _iso_text(detail.get("at"))} if isinstance(detail, dict) else {"error": str(detail)}
-            for detail in (run.error_details or [])]
+    return [
+        {**detail, "at": _iso_text(detail.get("at"))} if isinstance(detail, dict) else {"error": str(detail)}
+        for detail in (run.error_details or [])
+    ]
 
 
 def run_as_dict(run: Run, exit_status: int | None, message: str | None = None) -> dict:
@@ -167,12 +187,22 @@ def run_as_dict(run: Run, exit_status: int | None, message: str | None = None) -
     (or exited) with for it, None while it runs or when its process died; ``message`` says in words why
     it did not simply finish (``archive.store.describe_outcome``)."""
     return {
-        "run": run.id, "status": run.status, "finish_reason": run.finish_reason, "message": message,
+        "run": run.id,
+        "status": run.status,
+        "finish_reason": run.finish_reason,
+        "message": message,
         "source": run.source,
-        "base_url": run.base_url, "started_at": iso_utc(run.started_at), "finished_at": iso_utc(run.finished_at),
-        "fetched": run.fetched, "new_pages": run.new_pages, "new_versions": run.new_versions,
-        "unchanged": run.unchanged, "not_modified": run.not_modified, "errors": run.errors,
-        "error_details": run_errors(run), "exit_status": exit_status,
+        "base_url": run.base_url,
+        "started_at": iso_utc(run.started_at),
+        "finished_at": iso_utc(run.finished_at),
+        "fetched": run.fetched,
+        "new_pages": run.new_pages,
+        "new_versions": run.new_versions,
+        "unchanged": run.unchanged,
+        "not_modified": run.not_modified,
+        "errors": run.errors,
+        "error_details": run_errors(run),
+        "exit_status": exit_status,
     }
 
 
@@ -181,48 +211,82 @@ def capture_as_dict(capture: Capture | None) -> dict | None:
     if capture is None:
         return None
     return {
-        "id": capture.id, "run": capture.run_id, "url": capture.url, "requested_url": capture.requested_url,
-        "fetched_at": iso_utc(capture.fetched_at), "http_status": capture.http_status, "etag": capture.etag,
-        "last_modified": capture.last_modified, "content_type": capture.content_type,
-        "raw_sha256": capture.raw_sha256, "extraction_status": capture.extraction_status,
+        "id": capture.id,
+        "run": capture.run_id,
+        "url": capture.url,
+        "requested_url": capture.requested_url,
+        "fetched_at": iso_utc(capture.fetched_at),
+        "http_status": capture.http_status,
+        "etag": capture.etag,
+        "last_modified": capture.last_modified,
+        "content_type": capture.content_type,
+        "raw_sha256": capture.raw_sha256,
+        "extraction_status": capture.extraction_status,
     }
 
 
 def version_as_dict(version: Version, capture: Capture | None, *, url: str, text: bool = True) -> dict:
     """A version's record with its provenance; ``text=False`` leaves the text out (timelines)."""
     record = {
-        "url": url, "version": version.number, "title": version.title, "author": version.author,
-        "published": iso_utc(version.published), "modified": iso_utc(version.modified),
-        "language": version.language, "declared_language": version.declared_language,
+        "url": url,
+        "version": version.number,
+        "title": version.title,
+        "author": version.author,
+        "published": iso_utc(version.published),
+        "modified": iso_utc(version.modified),
+        "language": version.language,
+        "declared_language": version.declared_language,
         "description": version.description,
     }
     if text:
         record["text"] = version.text
-    record.update({
-        "content_sha256": version.content_sha256, "first_seen": iso_utc(version.first_seen),
-        "last_seen": iso_utc(version.last_seen), "extractor": version.extractor, "reason": version.reason,
-        "run": version.run_id, "capture": capture_as_dict(capture),
-    })
+    record.update(
+        {
+            "content_sha256": version.content_sha256,
+            "first_seen": iso_utc(version.first_seen),
+            "last_seen": iso_utc(version.last_seen),
+            "extractor": version.extractor,
+            "reason": version.reason,
+            "run": version.run_id,
+            "capture": capture_as_dict(capture),
+        }
+    )
     return record
 
 
 def event_as_dict(event: ChangeEvent) -> dict:
     """An event as ``changes --format json`` prints it: ``url`` is the page's URL now, ``url_at_event``
     the one it had when the event happened."""
-    return {"id": event.id, "run": event.run_id, "at": iso_utc(event.at), "kind": event.kind, "url": event.page_url,
-            "url_at_event": event.url, "title": event.title, "version": event.version, "details": event.details}
+    return {
+        "id": event.id,
+        "run": event.run_id,
+        "at": iso_utc(event.at),
+        "kind": event.kind,
+        "url": event.page_url,
+        "url_at_event": event.url,
+        "title": event.title,
+        "version": event.version,
+        "details": event.details,
+    }
 
 
 def page_history_as_dict(session: Session, page: Page) -> dict:
     """The timeline of a page: its identity, other URLs, translations, versions with provenance, events."""
     duplicate_of = session.get(Page, page.duplicate_of_id).url if page.duplicate_of_id else None
     return {
-        "url": page.url, "source": page.source, "kind": page.kind, "status": page.status,
-        "first_seen": iso_utc(page.first_seen), "last_seen": iso_utc(page.last_seen),
-        "aliases": page_aliases(session, page), "duplicate_of": duplicate_of,
+        "url": page.url,
+        "source": page.source,
+        "kind": page.kind,
+        "status": page.status,
+        "first_seen": iso_utc(page.first_seen),
+        "last_seen": iso_utc(page.last_seen),
+        "aliases": page_aliases(session, page),
+        "duplicate_of": duplicate_of,
         "translations": dict(sorted((page.translations or {}).items())),
-        "versions": [version_as_dict(info.version, info.capture, url=page.url, text=False)
-                     for info in page_versions(session, page)],
+        "versions": [
+            version_as_dict(info.version, info.capture, url=page.url, text=False)
+            for info in page_versions(session, page)
+        ],
         "events": [event_as_dict(e) for e in page_events(session, page)],
     }
 

@@ -14,8 +14,11 @@ from .models import Base, RawBlob, Version
 def table_counts(connection: Connection) -> dict[str, int]:
     """Rows in each of the archive's tables that the database has (a table it lacks is left out)."""
     present = set(inspect(connection).get_table_names())
-    return {table.name: connection.scalar(select(func.count()).select_from(table))
-            for table in Base.metadata.sorted_tables if table.name in present}
+    return {
+        table.name: connection.scalar(select(func.count()).select_from(table))
+        for table in Base.metadata.sorted_tables
+        if table.name in present
+    }
 
 
 BLOB_BATCH_ROWS = 50  # raw bodies fetched at a time: each may weigh megabytes

@@ -22,7 +22,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
@@ -93,7 +93,7 @@ def _sqlite_lock(path: Path) -> Iterator[None]:
                 raise ArchiveLocked(f"another crawl is running on {path} ({holder})") from None
             handle.seek(0)
             handle.truncate()
-            handle.write(json.dumps({"pid": os.getpid(), "since": datetime.now(timezone.utc).isoformat()}))
+            handle.write(json.dumps({"pid": os.getpid(), "since": datetime.now(UTC).isoformat()}))
             handle.flush()
             yield
     finally:

@@ -8,7 +8,7 @@ produced or confirmed. A *run* is one crawl with its counts.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
@@ -51,7 +51,7 @@ def one_of(column: str, values: tuple[str, ...]) -> str:
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator):
@@ -65,12 +65,12 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError(f"naive datetime given to the archive: {value!r}")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=timezone.utc)
+        return value.replace(tzinfo=UTC)
 
 
 class Base(DeclarativeBase):
@@ -197,7 +197,6 @@ class Event(Base):
     details: Mapped[dict] = mapped_column(JSON, default=dict)
 
     page: Mapped[Page] = relationship()
-
 
 
 class Version(Base):

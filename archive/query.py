@@ -21,14 +21,8 @@ def versions_query(*, all_versions: bool = False) -> Select[tuple[Version, Page]
     """Versions joined with their page, ordered by URL then version number; by default only the latest."""
     query = select(Version, Page).join(Page, Version.page_id == Page.id)
     if not all_versions:
-        latest = (
-            select(Version.page_id, func.max(Version.number).label("number"))
-            .group_by(Version.page_id)
-            .subquery()
-        )
-        query = query.join(
-            latest, (latest.c.page_id == Version.page_id) & (latest.c.number == Version.number)
-        )
+        latest = select(Version.page_id, func.max(Version.number).label("number")).group_by(Version.page_id).subquery()
+        query = query.join(latest, (latest.c.page_id == Version.page_id) & (latest.c.number == Version.number))
     return query.order_by(Page.url, Version.number)
 
 
@@ -45,8 +39,7 @@ class KnownPage:
 def known_pages(session: Session, source: str) -> list[KnownPage]:
     """The archived pages of ``source``, live or removed, oldest first, with the ETag and Last-Modified
     of the capture their latest version came from (for conditional requests)."""
-    latest = (select(Version.page_id, func.max(Version.number).label("number"))
-              .group_by(Version.page_id).subquery())
+    latest = select(Version.page_id, func.max(Version.number).label("number")).group_by(Version.page_id).subquery()
     query = (
         select(Page.url, Page.status, Capture.etag, Capture.last_modified)
         .outerjoin(latest, latest.c.page_id == Page.id)
@@ -143,10 +136,18 @@ def url_form(text: str, *, path_only: bool = False) -> UrlForm | None:
     path = _decode(raw_path).rstrip("/")
     pairs = parse_qsl(parts.query, keep_blank_values=True)
     lang = tuple(sorted(v for k, v in pairs if k.lower() == _LANG_PARAM))
-    query = tuple(sorted((_decode(k), _decode(v)) for k, v in pairs
-                         if not _TRACKING_PARAM.match(k) and k.lower() != _LANG_PARAM))
-    return UrlForm(host=host, path=path, query=query, scheme=scheme, exact_host=exact_host,
-                   slash=raw_path.endswith("/") and raw_path != "/", lang=lang)
+    query = tuple(
+        sorted((_decode(k), _decode(v)) for k, v in pairs if not _TRACKING_PARAM.match(k) and k.lower() != _LANG_PARAM)
+    )
+    return UrlForm(
+        host=host,
+        path=path,
+        query=query,
+        scheme=scheme,
+        exact_host=exact_host,
+        slash=raw_path.endswith("/") and raw_path != "/",
+        lang=lang,
+    )
 
 
 def looks_like_path(text: str) -> bool:
@@ -179,8 +180,10 @@ class PageLookup:
         if not self.query.strip():
             return "no URL given: give a page's URL or its path"
         if self.ambiguous:
-            return (f"{shown} is ambiguous: it matches {len(self.ambiguous)} archived pages "
-                    f"({', '.join(self.ambiguous)}); give the full URL")
+            return (
+                f"{shown} is ambiguous: it matches {len(self.ambiguous)} archived pages "
+                f"({', '.join(self.ambiguous)}); give the full URL"
+            )
         message = f"no archived page at {shown}"
         if self.suggestions:
             message += "; closest: " + ", ".join(self.suggestions)
@@ -205,8 +208,12 @@ def _best_matches(wanted: UrlForm, rows: list[tuple[UrlForm, int, bool]]) -> lis
     for form, page_id, own in rows:
         if form.key != wanted.key or (wanted.host is not None and form.host != wanted.host):
             continue
-        rank = (form.exact_host == wanted.exact_host, form.scheme == wanted.scheme, form.lang == wanted.lang,
-                form.slash == wanted.slash)
+        rank = (
+            form.exact_host == wanted.exact_host,
+            form.scheme == wanted.scheme,
+            form.lang == wanted.lang,
+            form.slash == wanted.slash,
+        )
         ranked.append((rank, own, page_id))
     if not ranked:
         return []
@@ -254,7 +261,8 @@ def lookup_page(session: Session, text: str) -> PageLookup:
     if not text:
         return PageLookup(query=query)
     exact = session.scalar(select(Page).where(Page.url == text)) or session.scalar(
-        select(Page).join(PageAlias, PageAlias.page_id == Page.id).where(PageAlias.url == text))
+        select(Page).join(PageAlias, PageAlias.page_id == Page.id).where(PageAlias.url == text)
+    )
     if exact is not None:
         return PageLookup(query=query, page=exact)
     attempts = []

@@ -45,20 +45,68 @@ OLDEST_READABLE = "0001"
 
 #: Release 0.1.0's tables and their columns: what an archive made before migrations is recognised by.
 RELEASE_010_TABLES = {
-    "runs": {"id", "source", "base_url", "started_at", "finished_at", "status", "finish_reason", "fetched",
-             "new_pages", "new_versions", "unchanged", "not_modified", "errors", "error_details", "stats"},
-    "pages": {"id", "url", "source", "kind", "status", "first_seen", "last_seen", "translations",
-              "duplicate_of_id"},
+    "runs": {
+        "id",
+        "source",
+        "base_url",
+        "started_at",
+        "finished_at",
+        "status",
+        "finish_reason",
+        "fetched",
+        "new_pages",
+        "new_versions",
+        "unchanged",
+        "not_modified",
+        "errors",
+        "error_details",
+        "stats",
+    },
+    "pages": {"id", "url", "source", "kind", "status", "first_seen", "last_seen", "translations", "duplicate_of_id"},
     "page_aliases": {"id", "url", "page_id", "first_seen"},
     "raw_blobs": {"sha256", "size", "compression", "data"},
-    "captures": {"id", "run_id", "page_id", "version_id", "requested_url", "url", "fetched_at", "http_status",
-                 "headers", "etag", "last_modified", "content_type", "raw_sha256", "extraction_status",
-                 "extraction_error"},
+    "captures": {
+        "id",
+        "run_id",
+        "page_id",
+        "version_id",
+        "requested_url",
+        "url",
+        "fetched_at",
+        "http_status",
+        "headers",
+        "etag",
+        "last_modified",
+        "content_type",
+        "raw_sha256",
+        "extraction_status",
+        "extraction_error",
+    },
     "events": {"id", "run_id", "page_id", "version_id", "kind", "at", "url", "details"},
-    "versions": {"id", "page_id", "number", "content_sha256", "title", "author", "published", "modified",
-                 "text", "language", "language_probability", "declared_language", "description", "image",
-                 "translations", "template", "extractor", "reason", "first_seen", "last_seen", "run_id",
-                 "capture_id"},
+    "versions": {
+        "id",
+        "page_id",
+        "number",
+        "content_sha256",
+        "title",
+        "author",
+        "published",
+        "modified",
+        "text",
+        "language",
+        "language_probability",
+        "declared_language",
+        "description",
+        "image",
+        "translations",
+        "template",
+        "extractor",
+        "reason",
+        "first_seen",
+        "last_seen",
+        "run_id",
+        "capture_id",
+    },
 }
 
 
@@ -74,8 +122,10 @@ class UnknownRevision(SchemaError):
     """The archive is at a revision this release does not know: a newer cess-archive wrote it."""
 
     def __init__(self, where: str, revision: str):
-        super().__init__(f"{where} is at schema revision {revision}, which this cess-archive does not know: it "
-                         f"was written by a newer release; upgrade cess-archive to use it")
+        super().__init__(
+            f"{where} is at schema revision {revision}, which this cess-archive does not know: it "
+            f"was written by a newer release; upgrade cess-archive to use it"
+        )
         self.revision = revision
 
 
@@ -83,8 +133,9 @@ class UpgradeNeeded(SchemaError):
     """The archive is at an older revision than this release writes (or reads)."""
 
     def __init__(self, where: str, revision: str, needed: str):
-        super().__init__(f"{where} is at schema revision {describe(revision)} and this cess-archive needs "
-                         f"{describe(needed)}")
+        super().__init__(
+            f"{where} is at schema revision {describe(revision)} and this cess-archive needs {describe(needed)}"
+        )
         self.revision = revision
         self.needed = needed
 
@@ -144,10 +195,15 @@ def revisions() -> list[Revision]:
     found = []
     for script in _script().walk_revisions():
         module_doc = (script.module.__doc__ or "").strip()
-        found.append(Revision(id=script.revision, down=script.down_revision, message=module_doc.split("\n\n")[0],
-                              release=RELEASES.get(script.revision),
-                              can_downgrade=getattr(script.module, "CAN_DOWNGRADE", True)
-                              and script.down_revision is not None))
+        found.append(
+            Revision(
+                id=script.revision,
+                down=script.down_revision,
+                message=module_doc.split("\n\n")[0],
+                release=RELEASES.get(script.revision),
+                can_downgrade=getattr(script.module, "CAN_DOWNGRADE", True) and script.down_revision is not None,
+            )
+        )
     return found[::-1]
 
 
@@ -168,8 +224,7 @@ def describe(revision: str) -> str:
 
 def _tables(connection: Connection) -> dict[str, set[str]]:
     inspector = inspect(connection)
-    return {name: {column["name"] for column in inspector.get_columns(name)}
-            for name in inspector.get_table_names()}
+    return {name: {column["name"] for column in inspector.get_columns(name)} for name in inspector.get_table_names()}
 
 
 def archive_revision(connection: Connection, where: str = "the database") -> str | None:
@@ -183,8 +238,10 @@ def archive_revision(connection: Connection, where: str = "the database") -> str
     if VERSION_TABLE in tables:
         stamped = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all()
         if len(stamped) != 1:
-            raise UnrecognisedSchema(f"{where} has an {VERSION_TABLE} table with {len(stamped)} revisions in it; "
-                                     f"a cess-archive archive has exactly one")
+            raise UnrecognisedSchema(
+                f"{where} has an {VERSION_TABLE} table with {len(stamped)} revisions in it; "
+                f"a cess-archive archive has exactly one"
+            )
         if not is_known(stamped[0]):
             raise UnknownRevision(where, stamped[0])
         return stamped[0]
@@ -194,8 +251,9 @@ def archive_revision(connection: Connection, where: str = "the database") -> str
         return FIRST_REVISION
     if "pages" not in tables:
         raise UnrecognisedSchema(f"{where} is not a cess-archive archive (no pages table)")
-    raise UnrecognisedSchema(f"{where} has a pages table but is not an archive of a known schema: "
-                             f"{_difference(tables)}")
+    raise UnrecognisedSchema(
+        f"{where} has a pages table but is not an archive of a known schema: {_difference(tables)}"
+    )
 
 
 def _is_release_010(tables: dict[str, set[str]]) -> bool:
@@ -252,8 +310,10 @@ def _check_foreign_keys(connection: Connection) -> None:
     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
     if broken:
         table, rowid, parent, _ = broken[0]
-        raise SchemaError(f"the migration would leave {len(broken)} broken references (the first: {table} row "
-                          f"{rowid} → {parent}); nothing was changed")
+        raise SchemaError(
+            f"the migration would leave {len(broken)} broken references (the first: {table} row "
+            f"{rowid} → {parent}); nothing was changed"
+        )
 
 
 def create_schema(engine: Engine, revision: str = "head") -> None:
@@ -335,7 +395,7 @@ def current_revision(connection: Connection) -> str | None:
 def pending(revision: str) -> Iterator[Revision]:
     """The migrations an archive at ``revision`` still needs, oldest first."""
     known = revisions()
-    yield from known[order(revision) + 1:]
+    yield from known[order(revision) + 1 :]
 
 
 def check_writable(connection: Connection, where: str) -> str | None:

@@ -74,8 +74,7 @@ class Selection:
             if values:
                 parts.append(f"{label} {' or '.join(values)}")
         parts.append("including removed pages" if self.include_removed else "removed pages left out")
-        parts.append("including untranslated copies" if self.include_duplicates
-                     else "untranslated copies left out")
+        parts.append("including untranslated copies" if self.include_duplicates else "untranslated copies left out")
         return ", ".join(parts)
 
 
@@ -87,16 +86,21 @@ def _changed_after(selection: Selection, at_column, run_column):
     """SQL condition: the row (a version, event or capture) happened after ``since`` / ``since_run``."""
     if selection.since is not None:
         return type_coerce(at_column, UTCDateTime) > selection.since
-    run_end = (select(func.coalesce(Run.finished_at, Run.started_at))
-               .where(Run.id == selection.since_run).scalar_subquery())
-    return or_(run_column > selection.since_run,
-               and_(run_column.is_(None), at_column > type_coerce(run_end, UTCDateTime)))
+    run_end = (
+        select(func.coalesce(Run.finished_at, Run.started_at)).where(Run.id == selection.since_run).scalar_subquery()
+    )
+    return or_(
+        run_column > selection.since_run, and_(run_column.is_(None), at_column > type_coerce(run_end, UTCDateTime))
+    )
 
 
 def _page_changed(selection: Selection, page_id_column):
     """SQL condition: the page was removed, restored or moved after the ``since`` point."""
-    condition = [Event.page_id == page_id_column, Event.kind.in_(PAGE_CHANGE_EVENTS),
-                 _changed_after(selection, Event.at, Event.run_id)]
+    condition = [
+        Event.page_id == page_id_column,
+        Event.kind.in_(PAGE_CHANGE_EVENTS),
+        _changed_after(selection, Event.at, Event.run_id),
+    ]
     if selection.as_of is not None:
         condition.append(Event.at <= selection.as_of)
     return exists(select(Event.id).where(*condition))
@@ -105,27 +109,37 @@ def _page_changed(selection: Selection, page_id_column):
 def _status_column(selection: Selection):
     if selection.as_of is None:
         return Page.status
-    last = (select(Event.kind)
-            .where(Event.page_id == Page.id, Event.kind.in_(STATUS_EVENTS), Event.at <= selection.as_of)
-            .order_by(Event.at.desc(), Event.id.desc()).limit(1).scalar_subquery())
+    last = (
+        select(Event.kind)
+        .where(Event.page_id == Page.id, Event.kind.in_(STATUS_EVENTS), Event.at <= selection.as_of)
+        .order_by(Event.at.desc(), Event.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
     return case((last == "removed", literal("removed")), else_=literal("live"))
 
 
 def _url_column(selection: Selection):
     if selection.as_of is None:
         return Page.url
-    moved_from = (select(Event.details["from_url"].as_string())
-                  .where(Event.page_id == Page.id, Event.kind == "moved", Event.at > selection.as_of)
-                  .order_by(Event.at, Event.id).limit(1).scalar_subquery())
+    moved_from = (
+        select(Event.details["from_url"].as_string())
+        .where(Event.page_id == Page.id, Event.kind == "moved", Event.at > selection.as_of)
+        .order_by(Event.at, Event.id)
+        .limit(1)
+        .scalar_subquery()
+    )
     return func.coalesce(moved_from, Page.url)
 
 
 def _last_seen_column(selection: Selection):
     if selection.as_of is None:
         return Version.last_seen
-    confirmed = (select(func.max(Capture.fetched_at))
-                 .where(Capture.version_id == Version.id, Capture.fetched_at <= selection.as_of)
-                 .scalar_subquery())
+    confirmed = (
+        select(func.max(Capture.fetched_at))
+        .where(Capture.version_id == Version.id, Capture.fetched_at <= selection.as_of)
+        .scalar_subquery()
+    )
     return type_coerce(func.coalesce(confirmed, Version.first_seen), UTCDateTime)
 
 
@@ -140,7 +154,7 @@ def records_query(selection: Selection) -> Select:
     original = aliased(Page)
     status = _status_column(selection).label("status")
     url = _url_column(selection).label("url")
-    translations = (Version.translations if selection.as_of is not None else Page.translations)
+    translations = Version.translations if selection.as_of is not None else Page.translations
     query = (
         select(
             Version.id.label("version_id"),
@@ -265,11 +279,17 @@ def captured_records_query(selection: Selection) -> Select:
     """The selected versions that name their capture, in the order of ``captures_query`` (the capture's
     ``fetched_at`` and id, then the version), with the capture's ``capture_url`` and ``capture_fetched_at``
     and ``capture_raw_sha256``."""
-    return (records_query(selection).order_by(None)
-            .join(Capture, Capture.id == Version.capture_id)
-            .add_columns(Capture.url.label("capture_url"), Capture.fetched_at.label("capture_fetched_at"),
-                         Capture.raw_sha256.label("capture_raw_sha256"))
-            .order_by(Capture.fetched_at, Capture.id, Version.number))
+    return (
+        records_query(selection)
+        .order_by(None)
+        .join(Capture, Capture.id == Version.capture_id)
+        .add_columns(
+            Capture.url.label("capture_url"),
+            Capture.fetched_at.label("capture_fetched_at"),
+            Capture.raw_sha256.label("capture_raw_sha256"),
+        )
+        .order_by(Capture.fetched_at, Capture.id, Version.number)
+    )
 
 
 def uncaptured_records_query(selection: Selection) -> Select:
@@ -277,8 +297,7 @@ def uncaptured_records_query(selection: Selection) -> Select:
     return records_query(selection).where(Version.capture_id.is_(None))
 
 
-_RAW_BODY = (select(RawBlob.data, RawBlob.compression)
-             .where(RawBlob.sha256 == bindparam("sha256")))
+_RAW_BODY = select(RawBlob.data, RawBlob.compression).where(RawBlob.sha256 == bindparam("sha256"))
 
 
 def raw_body(session: Session, sha256: str) -> bytes:

@@ -72,8 +72,7 @@ def abandon_stale_runs(session: Session) -> int:
     return len(stale)
 
 
-def finish_run(session: Session, run_id: int, status: str, reason: str | None = None,
-               stats: dict | None = None) -> Run:
+def finish_run(session: Session, run_id: int, status: str, reason: str | None = None, stats: dict | None = None) -> Run:
     run = session.get_one(Run, run_id)
     run.status = status
     run.finish_reason = reason
@@ -162,9 +161,7 @@ def find_page(session: Session, url: str) -> Page | None:
 
 
 def latest_version(session: Session, page: Page) -> Version | None:
-    return session.scalar(
-        select(Version).where(Version.page_id == page.id).order_by(Version.number.desc()).limit(1)
-    )
+    return session.scalar(select(Version).where(Version.page_id == page.id).order_by(Version.number.desc()).limit(1))
 
 
 def store_raw(session: Session, body: bytes) -> str:
@@ -189,8 +186,18 @@ def _add_aliases(session: Session, page: Page, urls: Iterable[str]) -> None:
             session.add(PageAlias(url=url, page=page, first_seen=utcnow()))
 
 
-def _new_version(session: Session, page: Page, number: int, content: Content, digest: str, *,
-                 capture: Capture | None, run_id: int | None, reason: str, at: datetime) -> Version:
+def _new_version(
+    session: Session,
+    page: Page,
+    number: int,
+    content: Content,
+    digest: str,
+    *,
+    capture: Capture | None,
+    run_id: int | None,
+    reason: str,
+    at: datetime,
+) -> Version:
     version = Version(
         page=page,
         number=number,
@@ -219,8 +226,16 @@ def _new_version(session: Session, page: Page, number: int, content: Content, di
     return version
 
 
-def _capture_row(session: Session, run_id: int | None, page: Page | None, fetched: Fetched,
-                 extraction_status: str, error: str | None, *, store_body: bool = True) -> Capture:
+def _capture_row(
+    session: Session,
+    run_id: int | None,
+    page: Page | None,
+    fetched: Fetched,
+    extraction_status: str,
+    error: str | None,
+    *,
+    store_body: bool = True,
+) -> Capture:
     capture = Capture(
         run_id=run_id,
         page_id=page.id if page else None,
@@ -240,8 +255,9 @@ def _capture_row(session: Session, run_id: int | None, page: Page | None, fetche
     return capture
 
 
-def _move(session: Session, page: Page, new_url: str, at: datetime, run_id: int | None,
-          status: int | None = None) -> None:
+def _move(
+    session: Session, page: Page, new_url: str, at: datetime, run_id: int | None, status: int | None = None
+) -> None:
     """Gives ``page`` a new canonical URL, keeping the old one as an alias, and records the move."""
     old_url = page.url
     alias = session.scalar(select(PageAlias).where(PageAlias.url == new_url))
@@ -300,14 +316,22 @@ def record_capture(
 
     digest = digest_of(content)
     if page is None:
-        page = Page(url=page_url, source=source, kind=kind, status="live", first_seen=at, last_seen=at,
-                    translations=dict(content.translations))
+        page = Page(
+            url=page_url,
+            source=source,
+            kind=kind,
+            status="live",
+            first_seen=at,
+            last_seen=at,
+            translations=dict(content.translations),
+        )
         session.add(page)
         session.flush()
         capture.page_id = page.id
         session.flush()
-        version = _add_version(session, page, None, content, digest, capture=capture, run_id=run_id,
-                               reason="crawl", at=at)
+        version = _add_version(
+            session, page, None, content, digest, capture=capture, run_id=run_id, reason="crawl", at=at
+        )
         capture.version_id = version.id
         _add_aliases(session, page, aliases)
         if run is not None:
@@ -321,8 +345,7 @@ def record_capture(
     page.last_seen = max(page.last_seen, at)
     if page.status == "removed":
         page.status = "live"
-        add_event(session, page=page, kind="restored", at=at, run_id=run_id,
-                  details={"http_status": fetched.status})
+        add_event(session, page=page, kind="restored", at=at, run_id=run_id, details={"http_status": fetched.status})
     if page.translations != content.translations:
         page.translations = dict(content.translations)
     _add_aliases(session, page, aliases)
@@ -334,20 +357,30 @@ def record_capture(
             run.unchanged += 1
         return Outcome.UNCHANGED
 
-    version = _add_version(session, page, current, content, digest, capture=capture, run_id=run_id,
-                           reason="crawl", at=at)
+    version = _add_version(
+        session, page, current, content, digest, capture=capture, run_id=run_id, reason="crawl", at=at
+    )
     capture.version_id = version.id
     if run is not None:
         run.new_versions += 1
     return Outcome.NEW_VERSION
 
 
-def _add_version(session: Session, page: Page, current: Version | None, content: Content, digest: str, *,
-                 capture: Capture | None, run_id: int | None, reason: str, at: datetime) -> Version:
+def _add_version(
+    session: Session,
+    page: Page,
+    current: Version | None,
+    content: Content,
+    digest: str,
+    *,
+    capture: Capture | None,
+    run_id: int | None,
+    reason: str,
+    at: datetime,
+) -> Version:
     """Appends a version after ``current`` and records the event that describes the change."""
     number = current.number + 1 if current is not None else 1
-    version = _new_version(session, page, number, content, digest, capture=capture, run_id=run_id,
-                           reason=reason, at=at)
+    version = _new_version(session, page, number, content, digest, capture=capture, run_id=run_id, reason=reason, at=at)
     if reason == "extractor-change":
         kind, details = "extractor-change", {"from_version": current.number if current else None}
     elif current is None:
@@ -366,8 +399,9 @@ def record_reextraction(session: Session, page: Page, capture: Capture, content:
     current = latest_version(session, page)
     if current is not None and current.content_sha256 == digest:
         return None
-    return _add_version(session, page, current, content, digest, capture=capture, run_id=None,
-                        reason="extractor-change", at=utcnow())
+    return _add_version(
+        session, page, current, content, digest, capture=capture, run_id=None, reason="extractor-change", at=utcnow()
+    )
 
 
 def record_not_modified(session: Session, *, run_id: int | None, url: str, fetched: Fetched) -> bool:
@@ -402,13 +436,26 @@ def record_gone(session: Session, *, run_id: int | None, url: str, fetched: Fetc
         capture = _capture_row(session, run_id, page, fetched, "gone", None)
         page.status = "removed"
         session.flush()
-        add_event(session, page=page, kind="removed", at=fetched.fetched_at, run_id=run_id,
-                  details={"http_status": fetched.status, "capture_id": capture.id})
+        add_event(
+            session,
+            page=page,
+            kind="removed",
+            at=fetched.fetched_at,
+            run_id=run_id,
+            details={"http_status": fetched.status, "capture_id": capture.id},
+        )
     return True
 
 
-def record_redirect(session: Session, from_url: str, to_url: str, *, run_id: int | None = None,
-                    status: int | None = None, at: datetime | None = None) -> bool:
+def record_redirect(
+    session: Session,
+    from_url: str,
+    to_url: str,
+    *,
+    run_id: int | None = None,
+    status: int | None = None,
+    at: datetime | None = None,
+) -> bool:
     """``from_url`` redirects to ``to_url``: an alias of the target, or a move of the page at ``from_url``.
 
     Returns False while the target is not archived yet (the caller retries once it may be). When both
@@ -441,19 +488,36 @@ def _merge_into(session: Session, *, keep: Page, absorbed: Page, run_id: int | N
     kept_latest = latest_version(session, keep)
     absorbed_latest = latest_version(session, absorbed)
     target_version = kept_latest
-    if absorbed_latest is not None and (kept_latest is None
-                                        or absorbed_latest.content_sha256 != kept_latest.content_sha256):
+    if absorbed_latest is not None and (
+        kept_latest is None or absorbed_latest.content_sha256 != kept_latest.content_sha256
+    ):
         capture = session.get(Capture, absorbed_latest.capture_id) if absorbed_latest.capture_id else None
         content = Content(
-            title=absorbed_latest.title, author=absorbed_latest.author, published=absorbed_latest.published,
-            modified=absorbed_latest.modified, text=absorbed_latest.text, language=absorbed_latest.language,
+            title=absorbed_latest.title,
+            author=absorbed_latest.author,
+            published=absorbed_latest.published,
+            modified=absorbed_latest.modified,
+            text=absorbed_latest.text,
+            language=absorbed_latest.language,
             language_probability=absorbed_latest.language_probability,
-            declared_language=absorbed_latest.declared_language, description=absorbed_latest.description,
-            image=absorbed_latest.image, translations=dict(absorbed.translations or {}),
-            template=absorbed_latest.template, extractor=absorbed_latest.extractor)
-        target_version = _add_version(session, keep, kept_latest, content, absorbed_latest.content_sha256,
-                                      capture=capture, run_id=run_id, reason="crawl",
-                                      at=absorbed_latest.first_seen)
+            declared_language=absorbed_latest.declared_language,
+            description=absorbed_latest.description,
+            image=absorbed_latest.image,
+            translations=dict(absorbed.translations or {}),
+            template=absorbed_latest.template,
+            extractor=absorbed_latest.extractor,
+        )
+        target_version = _add_version(
+            session,
+            keep,
+            kept_latest,
+            content,
+            absorbed_latest.content_sha256,
+            capture=capture,
+            run_id=run_id,
+            reason="crawl",
+            at=absorbed_latest.first_seen,
+        )
         target_version.last_seen = absorbed_latest.last_seen
     elif kept_latest is not None and absorbed_latest is not None:
         kept_latest.last_seen = max(kept_latest.last_seen, absorbed_latest.last_seen)

@@ -30,8 +30,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from sqlalchemy import (JSON, Column, Connection, Engine, Integer, LargeBinary, MetaData, Table, Text, bindparam,
-                        cast, func, inspect, insert, select, text, update)
+from sqlalchemy import (
+    JSON,
+    Column,
+    Connection,
+    Engine,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Table,
+    Text,
+    bindparam,
+    cast,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.schema import sort_tables
 
 from .inventory import ContentChecksum, content_checksum, table_counts
@@ -45,8 +62,12 @@ BATCH_ROWS = 500
 BLOB_BATCH_ROWS = 50  # rows with raw bodies: each may weigh megabytes
 
 #: Foreign keys the models create after their tables (``use_alter``): the ones that close a cycle.
-_CYCLE_CLOSING = frozenset((table.name, key.parent.name) for table in Base.metadata.tables.values()
-                           for key in table.foreign_keys if key.use_alter or key.constraint.use_alter)
+_CYCLE_CLOSING = frozenset(
+    (table.name, key.parent.name)
+    for table in Base.metadata.tables.values()
+    for key in table.foreign_keys
+    if key.use_alter or key.constraint.use_alter
+)
 
 
 class TransferError(Exception):
@@ -67,8 +88,10 @@ class TargetNotEmpty(TransferError):
 
     def __init__(self, where: str, tables: list[str], rows: int | None = None):
         if rows == 0:
-            message = (f"{where} is not empty: it holds an archive without a single row, as a copy killed before "
-                       f"its end leaves one; drop its tables (or remove the file) and copy again")
+            message = (
+                f"{where} is not empty: it holds an archive without a single row, as a copy killed before "
+                f"its end leaves one; drop its tables (or remove the file) and copy again"
+            )
         else:
             if rows is not None:
                 held = "an archive"
@@ -100,8 +123,9 @@ class Copied:
     left_out: tuple[str, ...] = ()
 
 
-def copy_archive(source: Engine, target: Engine, *, source_name: str = "the source",
-                 target_name: str = "the target") -> Copied:
+def copy_archive(
+    source: Engine, target: Engine, *, source_name: str = "the source", target_name: str = "the target"
+) -> Copied:
     """Copies the archive on ``source`` (opened read-only) into the empty database on ``target``.
 
     Raises :class:`UnusableSource`, :class:`SameDatabase`, :class:`TargetNotEmpty`, :class:`SchemaMismatch`
@@ -125,8 +149,10 @@ def copy_archive(source: Engine, target: Engine, *, source_name: str = "the sour
         except BaseException as failure:
             left = _drop_tables(target, created)
             if left and isinstance(failure, Exception):
-                raise TransferError(f"{reason_of(failure)}; and the tables the copy created in {target_name} could "
-                                    f"not be dropped again ({left}): drop them before copying into it") from failure
+                raise TransferError(
+                    f"{reason_of(failure)}; and the tables the copy created in {target_name} could "
+                    f"not be dropped again ({left}): drop them before copying into it"
+                ) from failure
             raise
     if left_out:
         logger.info("not copied, not the archive's: %s", ", ".join(left_out))
@@ -183,9 +209,14 @@ def _sqlite_file(engine: Engine) -> Path | None:
 
 def _server_identity(engine: Engine) -> tuple:
     with engine.connect() as connection:
-        return tuple(connection.execute(text(
-            "SELECT current_database(), current_schema(), inet_server_addr()::text, inet_server_port(), "
-            "pg_postmaster_start_time()")).one())
+        return tuple(
+            connection.execute(
+                text(
+                    "SELECT current_database(), current_schema(), inet_server_addr()::text, inet_server_port(), "
+                    "pg_postmaster_start_time()"
+                )
+            ).one()
+        )
 
 
 def sqlite_refusal(path: Path, where: str) -> TargetNotEmpty | None:
@@ -193,10 +224,15 @@ def sqlite_refusal(path: Path, where: str) -> TargetNotEmpty | None:
     without writing to it, not even its journal mode (which opening it to write would set)."""
     uri = f"file:{quote(str(path.absolute()), safe='/')}?mode=ro"
     with closing(sqlite3.connect(uri, uri=True)) as connection:
-        tables = [name for (name,) in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite~_%' ESCAPE '~'")]
-        return _refusal(where, tables, lambda name: connection.execute(
-            f"SELECT count(*) FROM {_sqlite_quoted(name)}").fetchone()[0])
+        tables = [
+            name
+            for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite~_%' ESCAPE '~'"
+            )
+        ]
+        return _refusal(
+            where, tables, lambda name: connection.execute(f"SELECT count(*) FROM {_sqlite_quoted(name)}").fetchone()[0]
+        )
 
 
 def _sqlite_quoted(name: str) -> str:
@@ -230,8 +266,9 @@ def _check_empty(target: Engine, target_name: str) -> None:
     with target.connect() as connection:
         tables = inspect(connection).get_table_names()
         quote_name = connection.dialect.identifier_preparer.quote
-        refusal = _refusal(target_name, tables,
-                           lambda name: connection.scalar(text(f"SELECT count(*) FROM {quote_name(name)}")))
+        refusal = _refusal(
+            target_name, tables, lambda name: connection.scalar(text(f"SELECT count(*) FROM {quote_name(name)}"))
+        )
     if refusal is not None:
         raise refusal
 
@@ -252,6 +289,7 @@ def _table_names(engine: Engine) -> list[str]:
 
 # -- rows ---------------------------------------------------------------------------------------------------
 
+
 def _copy_rows(reading: Connection, writing: Connection) -> dict[str, int]:
     """Every row of every table of the archive's schema but the revision stamp (``create_schema`` wrote it),
     deferred references last; on PostgreSQL, the id sequences then continue after the highest id copied."""
@@ -263,8 +301,9 @@ def _copy_rows(reading: Connection, writing: Connection) -> dict[str, int]:
     deferred = {name: _deferred_columns(table) for name, table in targets.items()}
     by_name = sorted(targets.values(), key=lambda table: table.name)  # the same order on every backend
     order = sort_tables(by_name, skip_fn=lambda key: _is_deferred(key.parent))
-    counts = {table.name: _copy_table(reading, writing, sources[table.name], table, deferred[table.name])
-              for table in order}
+    counts = {
+        table.name: _copy_table(reading, writing, sources[table.name], table, deferred[table.name]) for table in order
+    }
     for table in order:
         for column in deferred[table.name]:
             _fill_column(reading, writing, sources[table.name], table, column)
@@ -292,32 +331,34 @@ def _check_same_tables(sources: dict[str, Table], targets: dict[str, Table]) -> 
     for name, table in targets.items():
         odd = sorted(set(table.columns.keys()) ^ set(sources[name].columns.keys()))
         if odd:
-            raise SchemaMismatch(f"the columns of {name} differ from those of its schema revision "
-                                 f"({', '.join(odd[:3])})")
+            raise SchemaMismatch(
+                f"the columns of {name} differ from those of its schema revision ({', '.join(odd[:3])})"
+            )
 
 
 def _is_deferred(column: Column) -> bool:
     """A reference filled in after every row is in: one to the same table, or one that closes a cycle."""
     return any(key.column.table is column.table for key in column.foreign_keys) or (
-        bool(column.foreign_keys) and (column.table.name, column.name) in _CYCLE_CLOSING)
+        bool(column.foreign_keys) and (column.table.name, column.name) in _CYCLE_CLOSING
+    )
 
 
 def _deferred_columns(table: Table) -> list[Column]:
     return [column for column in table.columns if _is_deferred(column)]
 
 
-def _copy_table(reading: Connection, writing: Connection, source: Table, target: Table,
-                deferred: list[Column]) -> int:
+def _copy_table(reading: Connection, writing: Connection, source: Table, target: Table, deferred: list[Column]) -> int:
     later = {column.name for column in deferred}
     columns = [column for column in target.columns if column.name not in later]
     query = select(*(_read_expression(source.c[column.name]) for column in columns))
     query = query.order_by(*(source.c[column.name] for column in target.primary_key.columns))
-    statement = insert(target).values({column: _bound(column, f"v_{index}", writing)
-                                       for index, column in enumerate(columns)})
+    statement = insert(target).values(
+        {column: _bound(column, f"v_{index}", writing) for index, column in enumerate(columns)}
+    )
     keys = [f"v_{index}" for index in range(len(columns))]
     copied = 0
     for batch in _batches(reading, query, target):
-        writing.execute(statement, [dict(zip(keys, row)) for row in batch])
+        writing.execute(statement, [dict(zip(keys, row, strict=False)) for row in batch])
         copied += len(batch)
     logger.info("copied %d rows of %s", copied, target.name)
     return copied
@@ -325,8 +366,11 @@ def _copy_table(reading: Connection, writing: Connection, source: Table, target:
 
 def _fill_column(reading: Connection, writing: Connection, source: Table, target: Table, column: Column) -> None:
     (key,) = target.primary_key.columns  # deferred references are in tables with one-column keys
-    query = (select(source.c[key.name], source.c[column.name]).where(source.c[column.name].is_not(None))
-             .order_by(source.c[key.name]))
+    query = (
+        select(source.c[key.name], source.c[column.name])
+        .where(source.c[column.name].is_not(None))
+        .order_by(source.c[key.name])
+    )
     statement = update(target).where(key == bindparam("v_key")).values({column: bindparam("v_value")})
     for batch in _batches(reading, query, target):
         writing.execute(statement, [{"v_key": row_key, "v_value": value} for row_key, value in batch])
@@ -361,30 +405,40 @@ def _continue_sequence(writing: Connection, table: Table) -> None:
         return
     (key,) = keys
     qualified = writing.dialect.identifier_preparer.format_table(table)
-    sequence = writing.scalar(text("SELECT pg_get_serial_sequence(:table, :column)"),
-                              {"table": qualified, "column": key.name})
+    sequence = writing.scalar(
+        text("SELECT pg_get_serial_sequence(:table, :column)"), {"table": qualified, "column": key.name}
+    )
     if sequence is None:
         return
     highest = writing.scalar(select(func.max(key)))
-    writing.execute(text("SELECT setval(:sequence, :value, :called)"),
-                    {"sequence": sequence, "value": highest or 1, "called": highest is not None})
+    writing.execute(
+        text("SELECT setval(:sequence, :value, :called)"),
+        {"sequence": sequence, "value": highest or 1, "called": highest is not None},
+    )
 
 
 # -- verification and undoing -------------------------------------------------------------------------------
+
 
 def _verify(reading: Connection, writing: Connection, target_name: str) -> ContentChecksum:
     """The checksum of the copy, after checking it against the source's: rows per table and content."""
     expected_counts, copied_counts = table_counts(reading), table_counts(writing)
     if copied_counts != expected_counts:
-        differing = [f"{name} {expected_counts.get(name)} → {copied_counts.get(name)}"
-                     for name in sorted(set(expected_counts) | set(copied_counts))
-                     if expected_counts.get(name) != copied_counts.get(name)]
-        raise VerificationFailed(f"the copy in {target_name} does not have the source's rows "
-                                 f"({', '.join(differing[:3])}); it was rolled back")
+        differing = [
+            f"{name} {expected_counts.get(name)} → {copied_counts.get(name)}"
+            for name in sorted(set(expected_counts) | set(copied_counts))
+            if expected_counts.get(name) != copied_counts.get(name)
+        ]
+        raise VerificationFailed(
+            f"the copy in {target_name} does not have the source's rows "
+            f"({', '.join(differing[:3])}); it was rolled back"
+        )
     expected, copied = content_checksum(reading), content_checksum(writing)
     if copied != expected:
-        raise VerificationFailed(f"the copy in {target_name} does not hold the source's content (checksum "
-                                 f"{copied.sha256} instead of {expected.sha256}); it was rolled back")
+        raise VerificationFailed(
+            f"the copy in {target_name} does not hold the source's content (checksum "
+            f"{copied.sha256} instead of {expected.sha256}); it was rolled back"
+        )
     return copied
 
 

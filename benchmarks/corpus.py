@@ -104,7 +104,9 @@ def _squash(value: str) -> str:
     return " ".join(value.split())
 
 
-def page_template_strings(html: bytes, body_xpath: str, title: str, expected: str, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+def page_template_strings(
+    html: bytes, body_xpath: str, title: str, expected: str, extra: tuple[str, ...] = ()
+) -> tuple[str, ...]:
     """Text of a rendered page outside its article body (see the module docstring)."""
     root = lxml_html.document_fromstring(html)
     for element in root.xpath(body_xpath):
@@ -140,27 +142,49 @@ def load_local_pages() -> list[LabelledPage]:
             post = state.content.posts[copy.target]
             entries.append((post, copy.path, post.lang, f"{copy.path} (untranslated copy)"))
     pages: list[LabelledPage] = []
-    extra = WIX_TEMPLATE_STRINGS + (state.build.build_id,)
+    extra = (*WIX_TEMPLATE_STRINGS, state.build.build_id)
     for post, path, language, name in entries:
         html = renderer.render(path)
-        pages.append(LabelledPage(
-            name=name, group=GROUP_LOCAL_POST, url=renderer.origins.url(path, "encoded"), html=html,
-            text=post.text, title=post.title, author=post.author, published=post.published.date().isoformat(),
-            language=language, markup="Wix blog post (local copy)", content_type="text/html; charset=utf-8",
-            template_strings=page_template_strings(html, '//*[@data-hook="post-description"]', post.title,
-                                                   post.text, extra),
-        ))
+        pages.append(
+            LabelledPage(
+                name=name,
+                group=GROUP_LOCAL_POST,
+                url=renderer.origins.url(path, "encoded"),
+                html=html,
+                text=post.text,
+                title=post.title,
+                author=post.author,
+                published=post.published.date().isoformat(),
+                language=language,
+                markup="Wix blog post (local copy)",
+                content_type="text/html; charset=utf-8",
+                template_strings=page_template_strings(
+                    html, '//*[@data-hook="post-description"]', post.title, post.text, extra
+                ),
+            )
+        )
     for path, page in state.content.pages.items():
         if page.kind != "page":
             continue  # home pages and the contact form are not static articles
         html = renderer.render(path)
-        pages.append(LabelledPage(
-            name=path, group=GROUP_LOCAL_PAGE, url=renderer.origins.url(path, "encoded"), html=html,
-            text=page.text, title=page.title, author=None, published=None, language=page.lang,
-            markup="Wix static page (local copy)", content_type="text/html; charset=utf-8",
-            template_strings=page_template_strings(html, '//*[@data-testid="richTextElement"]', page.title,
-                                                   page.text, extra),
-        ))
+        pages.append(
+            LabelledPage(
+                name=path,
+                group=GROUP_LOCAL_PAGE,
+                url=renderer.origins.url(path, "encoded"),
+                html=html,
+                text=page.text,
+                title=page.title,
+                author=None,
+                published=None,
+                language=page.lang,
+                markup="Wix static page (local copy)",
+                content_type="text/html; charset=utf-8",
+                template_strings=page_template_strings(
+                    html, '//*[@data-testid="richTextElement"]', page.title, page.text, extra
+                ),
+            )
+        )
     return pages
 
 
@@ -175,11 +199,21 @@ def load_other_pages(directory: Path = PAGES_DIR) -> list[LabelledPage]:
         inside = [s for s in template if _squash(s) in _squash(text)]
         if inside:
             raise ValueError(f"{label_path.name}: template strings found in the expected text: {inside}")
-        pages.append(LabelledPage(
-            name=label_path.stem, group=GROUP_OTHER, url=label["url"], html=html, text=text,
-            title=label.get("title"), author=label.get("author"), published=label.get("published"),
-            language=label.get("language"), template_strings=template, markup=label.get("markup", ""),
-        ))
+        pages.append(
+            LabelledPage(
+                name=label_path.stem,
+                group=GROUP_OTHER,
+                url=label["url"],
+                html=html,
+                text=text,
+                title=label.get("title"),
+                author=label.get("author"),
+                published=label.get("published"),
+                language=label.get("language"),
+                template_strings=template,
+                markup=label.get("markup", ""),
+            )
+        )
     return pages
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.test_export_formats import make_large_archive, run_measured  # noqa: E402
+from tests.test_export_formats import make_large_archive, run_measured
 
 TARGETS = ("jsonl", "json", "csv", "parquet", "warc", "dataset")
 
@@ -50,8 +50,11 @@ def main(argv: list[str] | None = None) -> int:
             db_path = tmp_path / f"archive-{pages}.sqlite"
             started = time.perf_counter()
             db_url = make_large_archive(db_path, pages=pages, text_chars=args.text_chars)
-            print(f"# {pages * 2} versions, archive {db_path.stat().st_size / 2**20:.1f} MiB, "
-                  f"generated in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+            print(
+                f"# {pages * 2} versions, archive {db_path.stat().st_size / 2**20:.1f} MiB, "
+                f"generated in {time.perf_counter() - started:.1f} s",
+                file=sys.stderr,
+            )
             for target in args.targets:
                 out = tmp_path / (f"ds-{pages}" if target == "dataset" else f"out-{pages}.{target}")
                 where = ["--dataset", str(out)] if target == "dataset" else ["--format", target, "--output", str(out)]

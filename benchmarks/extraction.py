@@ -40,11 +40,11 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import trafilatura  # noqa: E402
+import trafilatura
 
-from benchmarks.corpus import GROUP_LOCAL_PAGE, GROUP_LOCAL_POST, GROUP_OTHER, LabelledPage, load_pages  # noqa: E402
-from benchmarks.metrics import body_score, leaked, same_day, same_language, same_text  # noqa: E402
-from crawler.cleaning import clean_html, decode_html  # noqa: E402
+from benchmarks.corpus import GROUP_LOCAL_PAGE, GROUP_LOCAL_POST, GROUP_OTHER, LabelledPage, load_pages
+from benchmarks.metrics import body_score, leaked, same_day, same_language, same_text
+from crawler.cleaning import clean_html, decode_html
 
 #: A page where ours is worse than trafilatura by more than this much F1 is reported (and fails the test).
 MARGIN = 0.02
@@ -186,7 +186,9 @@ def summarize(results: Sequence[PageResult], group: str, extractor: str) -> Grou
     if not n:
         raise ValueError(f"no page in group {group!r}")
     return GroupSummary(
-        group=group, extractor=extractor, pages=n,
+        group=group,
+        extractor=extractor,
+        pages=n,
         precision=sum(s.precision for s in scores) / n,
         recall=sum(s.recall for s in scores) / n,
         f1=sum(s.f1 for s in scores) / n,
@@ -231,8 +233,10 @@ def _fields(s: Score) -> str:
 def per_page_table(results: Sequence[PageResult]) -> str:
     """One line a page: both extractors' P/R/F1, fields (title, author, date, language), leaks."""
     width = min(NAME_WIDTH, max(len(r.page.name) for r in results))
-    head = (f"{'page':<{width}}  {'ours P':>6} {'R':>5} {'F1':>5} {'TADL':>4} {'leak':>4}   "
-            f"{'traf P':>6} {'R':>5} {'F1':>5} {'TADL':>4} {'leak':>4}   {'ΔF1':>6}")
+    head = (
+        f"{'page':<{width}}  {'ours P':>6} {'R':>5} {'F1':>5} {'TADL':>4} {'leak':>4}   "
+        f"{'traf P':>6} {'R':>5} {'F1':>5} {'TADL':>4} {'leak':>4}   {'ΔF1':>6}"
+    )
     lines = [head, "-" * len(head)]
     group = None
     for r in results:
@@ -254,18 +258,43 @@ def _summary_rows(results: Sequence[PageResult]) -> list[list[str]]:
     for group in groups_of(results):
         for extractor in EXTRACTORS:
             s = summarize(results, group, extractor)
-            rows.append([
-                GROUP_LABELS[group], EXTRACTOR_LABELS[extractor], str(s.pages), f"{s.precision:.3f}",
-                f"{s.recall:.3f}", f"{s.f1:.3f}", f"{s.min_f1:.3f}", f"{s.title}/{s.pages}",
-                f"{s.author}/{s.pages}", f"{s.published}/{s.pages}", f"{s.language}/{s.pages}",
-                (f"{s.leaked_strings} on {s.pages_with_leaks} page{'s' if s.pages_with_leaks > 1 else ''}"
-                 if s.leaked_strings else "0"),
-            ])
+            rows.append(
+                [
+                    GROUP_LABELS[group],
+                    EXTRACTOR_LABELS[extractor],
+                    str(s.pages),
+                    f"{s.precision:.3f}",
+                    f"{s.recall:.3f}",
+                    f"{s.f1:.3f}",
+                    f"{s.min_f1:.3f}",
+                    f"{s.title}/{s.pages}",
+                    f"{s.author}/{s.pages}",
+                    f"{s.published}/{s.pages}",
+                    f"{s.language}/{s.pages}",
+                    (
+                        f"{s.leaked_strings} on {s.pages_with_leaks} page{'s' if s.pages_with_leaks > 1 else ''}"
+                        if s.leaked_strings
+                        else "0"
+                    ),
+                ]
+            )
     return rows
 
 
-SUMMARY_HEADER = ["pages", "extractor", "n", "mean P", "mean R", "mean F1", "min F1", "title", "author",
-                  "published", "language", "leaked template strings"]
+SUMMARY_HEADER = [
+    "pages",
+    "extractor",
+    "n",
+    "mean P",
+    "mean R",
+    "mean F1",
+    "min F1",
+    "title",
+    "author",
+    "published",
+    "language",
+    "leaked template strings",
+]
 
 
 METRIC_NOTE = (
@@ -288,29 +317,38 @@ def _worse_line(results: Sequence[PageResult]) -> str:
 def summary_table(results: Sequence[PageResult], markdown: bool = False) -> str:
     rows = _summary_rows(results)
     if markdown:
-        lines = ["| " + " | ".join(SUMMARY_HEADER) + " |",
-                 "|" + "|".join("---" if i < 2 else "---:" for i in range(len(SUMMARY_HEADER))) + "|"]
+        lines = [
+            "| " + " | ".join(SUMMARY_HEADER) + " |",
+            "|" + "|".join("---" if i < 2 else "---:" for i in range(len(SUMMARY_HEADER))) + "|",
+        ]
         lines += ["| " + " | ".join(row) + " |" for row in rows]
         lines += ["", _worse_line(results), "", METRIC_NOTE]
         return "\n".join(lines)
     widths = [max(len(SUMMARY_HEADER[i]), *(len(row[i]) for row in rows)) for i in range(len(SUMMARY_HEADER))]
 
     def fmt(row: list[str]) -> str:
-        return "  ".join(cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+        return "  ".join(
+            cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=False))
+        )
 
     lines = [fmt(SUMMARY_HEADER), "  ".join("-" * w for w in widths)] + [fmt(row) for row in rows]
-    return "\n".join(lines + ["", _worse_line(results)])
+    return "\n".join([*lines, "", _worse_line(results)])
 
 
 def show(result: PageResult) -> str:
     """Both extractions of one page, with its label, for inspecting a score."""
-    parts = [f"# {result.page.name} ({result.page.url})", f"## expected ({result.page.title!r}, "
-             f"{result.page.author!r}, {result.page.published}, {result.page.language})", result.page.text]
+    parts = [
+        f"# {result.page.name} ({result.page.url})",
+        f"## expected ({result.page.title!r}, {result.page.author!r}, {result.page.published}, {result.page.language})",
+        result.page.text,
+    ]
     for name in EXTRACTORS:
         e, s = result.extractions[name], result.scores[name]
-        parts += [f"## {name}: P={s.precision:.3f} R={s.recall:.3f} F1={s.f1:.3f} title={e.title!r} "
-                  f"author={e.author!r} published={e.published!r} language={e.language!r} leaks={list(s.leaks)}",
-                  e.text]
+        parts += [
+            f"## {name}: P={s.precision:.3f} R={s.recall:.3f} F1={s.f1:.3f} title={e.title!r} "
+            f"author={e.author!r} published={e.published!r} language={e.language!r} leaks={list(s.leaks)}",
+            e.text,
+        ]
     return "\n".join(parts)
 
 

@@ -17,9 +17,9 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.corpus import load_other_pages  # noqa: E402
-from benchmarks.extraction import MARGIN, extract_ours, extract_trafilatura, score  # noqa: E402
-from crawler.cleaning import generic  # noqa: E402
+from benchmarks.corpus import load_other_pages
+from benchmarks.extraction import MARGIN, extract_ours, extract_trafilatura, score
+from crawler.cleaning import generic
 
 VARIANTS: dict[str, dict[str, bool]] = {
     "current": {},
@@ -31,7 +31,9 @@ VARIANTS: dict[str, dict[str, bool]] = {
 }
 
 
-def sweep(variants: dict[str, dict[str, bool]] = VARIANTS) -> tuple[list[str], dict[str, dict[str, float]], dict[str, float]]:
+def sweep(
+    variants: dict[str, dict[str, bool]] = VARIANTS,
+) -> tuple[list[str], dict[str, dict[str, float]], dict[str, float]]:
     """(page names, {variant: {page: our F1}}, {page: plain trafilatura F1})."""
     pages = load_other_pages()
     baseline = {p.name: score(p, extract_trafilatura(p)).f1 for p in pages}
@@ -54,10 +56,15 @@ def main() -> int:
     width = max(map(len, names))
     print(f"{'page':<{width}}" + "".join(f"{label:>17}" for label in labels) + f"{'trafilatura':>13}")
     for name in names:
-        print(f"{name:<{width}}" + "".join(f"{table[label][name]:17.3f}" for label in labels) + f"{baseline[name]:13.3f}")
+        print(
+            f"{name:<{width}}" + "".join(f"{table[label][name]:17.3f}" for label in labels) + f"{baseline[name]:13.3f}"
+        )
     mean = {label: sum(values.values()) / len(values) for label, values in table.items()}
-    print(f"{'mean F1':<{width}}" + "".join(f"{mean[label]:17.4f}" for label in labels)
-          + f"{sum(baseline.values()) / len(baseline):13.4f}")
+    print(
+        f"{'mean F1':<{width}}"
+        + "".join(f"{mean[label]:17.4f}" for label in labels)
+        + f"{sum(baseline.values()) / len(baseline):13.4f}"
+    )
     for label in labels:
         worse = [n for n in names if table[label][n] < baseline[n] - MARGIN]
         print(f"{label}: worse than trafilatura by more than {MARGIN}: {', '.join(worse) or 'none'}")

@@ -15,19 +15,30 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from archive import default_db_url, make_engine
+from archive.db import (
+    DB_ENV_VAR,
+    URL_EXAMPLES,
+    ArchiveLocationError,
+    ArchiveNotFound,
+    ArchiveUnreadable,
+    BadDatabaseURL,
+    database_url,
+    is_in_memory,
+)
 from archive.schema import UnknownRevision, UpgradeNeeded
-from archive.db import (DB_ENV_VAR, URL_EXAMPLES, ArchiveLocationError, ArchiveNotFound, ArchiveUnreadable,
-                        BadDatabaseURL, database_url, is_in_memory)
 
 from .errors import EXIT_CANNOT_RUN, EXIT_USAGE, CliError
 
-DB_HELP = ("Where the archive is: an SQLite file path (data/archive.sqlite) or a database URL "
-           "(sqlite:///PATH, postgresql+psycopg://user@host/db). Default: $CESS_ARCHIVE_DB, else "
-           "data/cess-archive.sqlite.")
+DB_HELP = (
+    "Where the archive is: an SQLite file path (data/archive.sqlite) or a database URL "
+    "(sqlite:///PATH, postgresql+psycopg://user@host/db). Default: $CESS_ARCHIVE_DB, else "
+    "data/cess-archive.sqlite."
+)
 
 
-def open_archive(db: str | None, *, must_exist: bool, read_only: bool = False, check_schema: bool = True,
-                 create: bool | None = None) -> Engine:
+def open_archive(
+    db: str | None, *, must_exist: bool, read_only: bool = False, check_schema: bool = True, create: bool | None = None
+) -> Engine:
     """An engine on the archive; for read commands the archive must already exist (none is created).
 
     ``read_only``: the command only reads, so the archive is opened without writing, creating or migrating
@@ -41,20 +52,29 @@ def open_archive(db: str | None, *, must_exist: bool, read_only: bool = False, c
     try:
         url = database_url(value)
         if is_in_memory(url):
-            raise CliError(f"{option}: an in-memory SQLite database cannot hold an archive; pass a file path",
-                           EXIT_USAGE)
-        return make_engine(url, create=not read_only if create is None else create, read_only=read_only, must_exist=must_exist,
-                           check_schema=check_schema)
+            raise CliError(
+                f"{option}: an in-memory SQLite database cannot hold an archive; pass a file path", EXIT_USAGE
+            )
+        return make_engine(
+            url,
+            create=not read_only if create is None else create,
+            read_only=read_only,
+            must_exist=must_exist,
+            check_schema=check_schema,
+        )
     except BadDatabaseURL as exc:
-        raise CliError(f"{option} expects a file path or a database URL such as {URL_EXAMPLES}, got {exc.value!r}",
-                       EXIT_USAGE) from None
+        raise CliError(
+            f"{option} expects a file path or a database URL such as {URL_EXAMPLES}, got {exc.value!r}", EXIT_USAGE
+        ) from None
     except ArchiveNotFound as exc:
         raise CliError(f"{exc}: run 'cess-archive crawl' first, or pass --db", EXIT_USAGE) from None
     except ArchiveLocationError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
     except UpgradeNeeded as exc:
-        raise CliError(f"{exc}; upgrade it first (an SQLite archive is backed up before it changes): "
-                       f"{upgrade_command(db)}", EXIT_CANNOT_RUN) from None
+        raise CliError(
+            f"{exc}; upgrade it first (an SQLite archive is backed up before it changes): {upgrade_command(db)}",
+            EXIT_CANNOT_RUN,
+        ) from None
     except UnknownRevision as exc:
         raise CliError(str(exc), EXIT_CANNOT_RUN) from None
     except ArchiveUnreadable as exc:

@@ -13,6 +13,7 @@ import click
 
 from .errors import EXIT_ABORTED, EXIT_CANNOT_RUN, EXIT_OK, EXIT_USAGE, CliError
 
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="cess-archive")
 def cli():
@@ -62,12 +63,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("cess-archive: interrupted", err=True)
         return EXIT_ABORTED
-    except Exception as exc:  # noqa: BLE001 - the CLI edge: a bug must not reach the user as a traceback
+    except Exception as exc:
         if os.environ.get("CESS_ARCHIVE_DEBUG"):
             raise
         if isinstance(exc, UnicodeEncodeError) and exc.reason == "surrogates not allowed":
             # bytes of the command line that are not UTF-8 reach Python as lone surrogates
-            undecodable = exc.object[exc.start:exc.end].encode("utf-8", "surrogateescape")
+            undecodable = exc.object[exc.start : exc.end].encode("utf-8", "surrogateescape")
             _say(f"an argument is not UTF-8 text (bytes {undecodable!r}): give URLs, names and dates in UTF-8")
             return EXIT_USAGE
         kind = "cannot read or write the archive" if _is_database_error(exc) else "unexpected error"

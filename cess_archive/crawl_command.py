@@ -64,8 +64,9 @@ class Duration(click.ParamType):
     def convert(self, value, param, ctx):
         seconds = float(value) if isinstance(value, (int, float)) else parse_duration(value)
         if seconds is None:
-            self.fail(f"{value!r} is not a duration: give seconds, or hours and minutes like 90m, 6h or 1h30m",
-                      param, ctx)
+            self.fail(
+                f"{value!r} is not a duration: give seconds, or hours and minutes like 90m, 6h or 1h30m", param, ctx
+            )
         if not 0 < seconds < float("inf"):
             self.fail(f"{value!r}: expected a finite duration greater than 0", param, ctx)
         return seconds
@@ -90,8 +91,10 @@ def check_base_url(base_url: str) -> None:
         raise CliError(f"--base-url {base_url!r}: user names and passwords are not supported")
     if parts.path not in ("", "/") or parts.query or parts.fragment or base_url.rstrip().endswith(("?", "#")):
         origin = f"{parts.scheme}://{parts.netloc}"
-        raise CliError(f"--base-url {base_url!r}: give an origin without path, query or fragment, such as "
-                       f"{origin} (the source's paths are crawled there)")
+        raise CliError(
+            f"--base-url {base_url!r}: give an origin without path, query or fragment, such as "
+            f"{origin} (the source's paths are crawled there)"
+        )
 
 
 def _valid_host(host: str) -> bool:
@@ -127,8 +130,10 @@ def check_log_file(path: str, shown: str | None = None) -> None:
 
 
 def summary_line(run: Run) -> str:
-    counts = (f"fetched {run.fetched}, new pages {run.new_pages}, new versions {run.new_versions}, "
-              f"unchanged {run.unchanged}, not modified {run.not_modified}, errors {run.errors}")
+    counts = (
+        f"fetched {run.fetched}, new pages {run.new_pages}, new versions {run.new_versions}, "
+        f"unchanged {run.unchanged}, not modified {run.not_modified}, errors {run.errors}"
+    )
     outcome = describe_outcome(run)
     if run.status == "failed":
         return f"run {run.id} failed: {outcome}"
@@ -165,11 +170,18 @@ def checked_overrides(sets: tuple[str, ...], max_runtime: float | None, log_file
 @click.option("--base-url", help="Crawl the source at another origin (a local copy or a test server).")
 @click.option("--db", help=DB_HELP)
 @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy setting for this run.")
-@click.option("--max-runtime", type=Duration(), metavar="DURATION",
-              help="Stop gracefully after this long (seconds, or like 90m, 6h, 1h30m); the run is recorded as "
-                   "interrupted (exit 5). Default: ARCHIVE_MAX_RUNTIME, 6h.")
-@click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
-              help="Least severe log messages shown (default INFO).")
+@click.option(
+    "--max-runtime",
+    type=Duration(),
+    metavar="DURATION",
+    help="Stop gracefully after this long (seconds, or like 90m, 6h, 1h30m); the run is recorded as "
+    "interrupted (exit 5). Default: ARCHIVE_MAX_RUNTIME, 6h.",
+)
+@click.option(
+    "--log-level",
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+    help="Least severe log messages shown (default INFO).",
+)
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Append the log to this file instead of stderr.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's summary as JSON.")
 def crawl(source, sources_file, base_url, db, sets, max_runtime, log_level, log_file, as_json):
@@ -193,8 +205,12 @@ def crawl(source, sources_file, base_url, db, sets, max_runtime, log_level, log_
         with crawl_lock(engine):
             with make_sessionmaker(engine).begin() as session:
                 abandon_stale_runs(session)
-            outcome = run_crawl(crawl_settings(overrides, db_url, log_level),
-                                source=source, base_url=base_url, sources_file=sources_file)
+            outcome = run_crawl(
+                crawl_settings(overrides, db_url, log_level),
+                source=source,
+                base_url=base_url,
+                sources_file=sources_file,
+            )
             if outcome.run_id is None:
                 raise CliError("the crawl could not start (see the log)", EXIT_CANNOT_RUN)
             with make_sessionmaker(engine)() as session:
@@ -209,4 +225,3 @@ def crawl(source, sources_file, base_url, db, sets, max_runtime, log_level, log_
         hint = f": is {run.base_url or 'the site'} reachable?" if error_kinds(run) else ""
         raise CliError(f"run {run.id} failed: {describe_outcome(run)}{hint}", EXIT_CANNOT_RUN)
     sys.exit(status)
-

@@ -25,17 +25,44 @@ class SettingError(ValueError):
 
 
 # Settings Scrapy reads as numbers although their default is an integer, and lists of status codes.
-FLOAT_SETTINGS = {"DNS_TIMEOUT", "DOWNLOAD_DELAY", "DOWNLOAD_TIMEOUT", "CLOSESPIDER_TIMEOUT", "ARCHIVE_MAX_RUNTIME",
-                  "ARCHIVE_EXTRACT_TIMEOUT", "ARCHIVE_RETRY_AFTER_MAX", "AUTOTHROTTLE_START_DELAY",
-                  "AUTOTHROTTLE_MAX_DELAY", "AUTOTHROTTLE_TARGET_CONCURRENCY"}
+FLOAT_SETTINGS = {
+    "DNS_TIMEOUT",
+    "DOWNLOAD_DELAY",
+    "DOWNLOAD_TIMEOUT",
+    "CLOSESPIDER_TIMEOUT",
+    "ARCHIVE_MAX_RUNTIME",
+    "ARCHIVE_EXTRACT_TIMEOUT",
+    "ARCHIVE_RETRY_AFTER_MAX",
+    "AUTOTHROTTLE_START_DELAY",
+    "AUTOTHROTTLE_MAX_DELAY",
+    "AUTOTHROTTLE_TARGET_CONCURRENCY",
+}
 BOOL_SETTINGS = {"TELNETCONSOLE_ENABLED", "PERIODIC_LOG_STATS"}
 INT_SETTINGS = {"CONCURRENT_REQUESTS_PER_IP"}
 STATUS_LIST_SETTINGS = {"RETRY_HTTP_CODES", "HTTPERROR_ALLOWED_CODES", "HTTPCACHE_IGNORE_HTTP_CODES"}
 # Read by Scrapy without a default of their own, or by plugins under a family prefix: not unknown.
-EXTRA_KNOWN = {"CONCURRENT_REQUESTS_PER_IP", "DNS_RESOLVER", "META_COPY_WARN_SKIP_KEYS", "PERIODIC_LOG_DELTA",
-               "PERIODIC_LOG_STATS", "PERIODIC_LOG_TIMING_ENABLED", "FEED_EXPORT_FIELDS"}
-KNOWN_PREFIXES = ("AWS_", "GCS_", "FTP_", "HTTPCACHE_", "FEED_", "MAIL_", "PLAYWRIGHT_", "ZYTE_", "SPIDERMON_",
-                  "SCRAPYD_", "SPLASH_")
+EXTRA_KNOWN = {
+    "CONCURRENT_REQUESTS_PER_IP",
+    "DNS_RESOLVER",
+    "META_COPY_WARN_SKIP_KEYS",
+    "PERIODIC_LOG_DELTA",
+    "PERIODIC_LOG_STATS",
+    "PERIODIC_LOG_TIMING_ENABLED",
+    "FEED_EXPORT_FIELDS",
+}
+KNOWN_PREFIXES = (
+    "AWS_",
+    "GCS_",
+    "FTP_",
+    "HTTPCACHE_",
+    "FEED_",
+    "MAIL_",
+    "PLAYWRIGHT_",
+    "ZYTE_",
+    "SPIDERMON_",
+    "SCRAPYD_",
+    "SPLASH_",
+)
 
 # Settings where some values hang or break the crawl: (lowest allowed, whether the lowest is allowed).
 RANGES: dict[str, tuple[float, bool]] = {
@@ -98,8 +125,13 @@ def _expected(name: str, default: object) -> str | None:
     return None
 
 
-EXPECTED_WORDS = {"bool": "a boolean (True/False, true/false or 1/0)", "int": "an integer",
-                  "float": "a number", "dict": "a JSON object", "list": "a comma-separated list"}
+EXPECTED_WORDS = {
+    "bool": "a boolean (True/False, true/false or 1/0)",
+    "int": "an integer",
+    "float": "a number",
+    "dict": "a JSON object",
+    "list": "a comma-separated list",
+}
 
 
 def check_setting(name: str, value: str, defaults: Settings) -> tuple[str, str | None]:
@@ -126,8 +158,13 @@ def check_setting(name: str, value: str, defaults: Settings) -> tuple[str, str |
         return value, None
     probe = BaseSettings({name: value})
     try:
-        converted = {"bool": probe.getbool, "int": probe.getint, "float": probe.getfloat,
-                     "list": probe.getlist, "dict": probe.getdict}[expected](name)
+        converted = {
+            "bool": probe.getbool,
+            "int": probe.getint,
+            "float": probe.getfloat,
+            "list": probe.getlist,
+            "dict": probe.getdict,
+        }[expected](name)
     except (ValueError, TypeError, json.JSONDecodeError):
         raise SettingError(f"{shown}: expected {EXPECTED_WORDS[expected]}") from None
     if name == "ARCHIVE_ENABLED" and not converted:
@@ -176,5 +213,4 @@ def run_crawl(settings: Settings, *, source: str, base_url: str | None, sources_
     process.crawl(crawler, source=source, base_url=base_url, sources_file=sources_file)
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
-    return CrawlOutcome(run_id=stats.get("archive/run_id"), finish_reason=stats.get("finish_reason"),
-                        stats=stats)
+    return CrawlOutcome(run_id=stats.get("archive/run_id"), finish_reason=stats.get("finish_reason"), stats=stats)

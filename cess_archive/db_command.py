@@ -40,7 +40,7 @@ def _where(engine: Engine) -> str:
     url = engine.url
     database = url.database or ""
     if url.get_backend_name() == "sqlite" and database.startswith("file:"):  # opened read-only
-        return unquote(database[len("file:"):])
+        return unquote(database[len("file:") :])
     path = sqlite_path(url)
     return str(path) if path is not None else url_shown(url)
 
@@ -69,8 +69,15 @@ def _stamped(engine: Engine) -> bool:
 def _standing(engine: Engine) -> dict:
     revision = _revision(engine)
     due = [step.id for step in schema.pending(revision)]
-    return {"archive": _where(engine), "revision": revision, "release": schema.RELEASES.get(revision),
-            "stamped": _stamped(engine), "head": schema.head(), "at_head": not due, "upgrades_due": due}
+    return {
+        "archive": _where(engine),
+        "revision": revision,
+        "release": schema.RELEASES.get(revision),
+        "stamped": _stamped(engine),
+        "head": schema.head(),
+        "at_head": not due,
+        "upgrades_due": due,
+    }
 
 
 @db.command("current")
@@ -91,8 +98,10 @@ def current(db: str | None, as_json: bool) -> None:
     if standing["at_head"]:
         click.echo(f"at head: this cess-archive writes {schema.describe(standing['head'])}")
     else:
-        click.echo(f"upgrade due to {schema.describe(standing['head'])} "
-                   f"({len(standing['upgrades_due'])} step(s)): cess-archive db upgrade")
+        click.echo(
+            f"upgrade due to {schema.describe(standing['head'])} "
+            f"({len(standing['upgrades_due'])} step(s)): cess-archive db upgrade"
+        )
 
 
 @db.command("history")
@@ -109,10 +118,22 @@ def history(db: str | None, as_json: bool) -> None:
             engine.dispose()
     known = schema.revisions()
     if as_json:
-        click.echo(json.dumps([{"revision": step.id, "down_revision": step.down, "release": step.release,
-                                "description": step.message, "can_downgrade": step.can_downgrade,
-                                "head": step.id == schema.head(), "current": step.id == revision}
-                               for step in known]))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "revision": step.id,
+                        "down_revision": step.down,
+                        "release": step.release,
+                        "description": step.message,
+                        "can_downgrade": step.can_downgrade,
+                        "head": step.id == schema.head(),
+                        "current": step.id == revision,
+                    }
+                    for step in known
+                ]
+            )
+        )
         return
     for step in known:
         marks = [mark for mark, on in (("head", step.id == schema.head()), ("current", step.id == revision)) if on]
@@ -132,8 +153,10 @@ def check(db: str | None) -> None:
     if standing["at_head"]:
         click.echo(f"{standing['archive']}: at head, {schema.describe(standing['head'])}")
         sys.exit(EXIT_OK)
-    click.echo(f"{standing['archive']}: upgrade due from {schema.describe(standing['revision'])} to "
-               f"{schema.describe(standing['head'])}: cess-archive db upgrade")
+    click.echo(
+        f"{standing['archive']}: upgrade due from {schema.describe(standing['revision'])} to "
+        f"{schema.describe(standing['head'])}: cess-archive db upgrade"
+    )
     sys.exit(EXIT_UPGRADE_DUE)
 
 
@@ -171,37 +194,44 @@ def _migrate(db: str | None, target: str, *, downwards: bool) -> None:
                 raise CliError(f"cannot migrate {where}: {exc}{_kept(backup)}", EXIT_CANNOT_RUN) from None
             except Exception as exc:  # noqa: BLE001 - a database error: still one line, and where the backup is
                 reason = " ".join(str(getattr(exc, "orig", None) or exc).split())
-                raise CliError(f"cannot migrate {where}: {reason}; nothing was changed{_kept(backup)}",
-                               EXIT_CANNOT_RUN) from None
+                raise CliError(
+                    f"cannot migrate {where}: {reason}; nothing was changed{_kept(backup)}", EXIT_CANNOT_RUN
+                ) from None
     except ArchiveLocked as exc:
         raise CliError(f"{exc}: not migrating it now, nothing was done", EXIT_LOCKED) from None
     finally:
         engine.dispose()
     stamped = f", after stamping it {schema.describe(done.before)} (made before migrations)" if done.stamped else ""
-    click.echo(f"{where}: {'downgraded' if downwards else 'upgraded'} from {schema.describe(done.before)} to "
-               f"{schema.describe(done.after)}{stamped}")
+    click.echo(
+        f"{where}: {'downgraded' if downwards else 'upgraded'} from {schema.describe(done.before)} to "
+        f"{schema.describe(done.after)}{stamped}"
+    )
 
 
 def _check_downgrade(revision: str) -> None:
     step = next(known for known in schema.revisions() if known.id == revision)
     if not step.can_downgrade:
-        raise CliError(f"revision {schema.describe(revision)} is the first: there is nothing to downgrade to",
-                       EXIT_USAGE)
+        raise CliError(
+            f"revision {schema.describe(revision)} is the first: there is nothing to downgrade to", EXIT_USAGE
+        )
 
 
 def _backup(engine: Engine, revision: str) -> Path | None:
     path = sqlite_path(engine.url)
     if path is None:
-        click.echo("PostgreSQL: the migration runs in one transaction (no backup is written; see "
-                   "'Upgrading' in the README for pg_dump)")
+        click.echo(
+            "PostgreSQL: the migration runs in one transaction (no backup is written; see "
+            "'Upgrading' in the README for pg_dump)"
+        )
         return None
     target = backup_path(path, revision)
     try:
         backup_sqlite(path, target)
     except Exception as exc:  # noqa: BLE001 - a full disk, a read-only directory: nothing migrated
         reason = " ".join(str(exc).split())
-        raise CliError(f"cannot write the backup {target}: {reason}; the archive was not migrated",
-                       EXIT_CANNOT_RUN) from None
+        raise CliError(
+            f"cannot write the backup {target}: {reason}; the archive was not migrated", EXIT_CANNOT_RUN
+        ) from None
     click.echo(f"backup of {path} at revision {revision}: {target}")
     return target
 

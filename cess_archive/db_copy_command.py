@@ -25,17 +25,38 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 
 from archive import make_engine
-from archive.db import (SQLITE_MAGIC, URL_EXAMPLES, ArchiveLocationError, ArchiveUnreadable, BadDatabaseURL,
-                        database_url, is_in_memory, shown, sqlite_path)
+from archive.db import (
+    SQLITE_MAGIC,
+    URL_EXAMPLES,
+    ArchiveLocationError,
+    ArchiveUnreadable,
+    BadDatabaseURL,
+    database_url,
+    is_in_memory,
+    shown,
+    sqlite_path,
+)
 from archive.locking import ArchiveLocked, crawl_lock
-from archive.transfer import (Copied, SameDatabase, TargetNotEmpty, TransferError, UnusableSource,
-                              VerificationFailed, copy_archive, reason_of, removed_on_failure, sqlite_refusal)
+from archive.transfer import (
+    Copied,
+    SameDatabase,
+    TargetNotEmpty,
+    TransferError,
+    UnusableSource,
+    VerificationFailed,
+    copy_archive,
+    reason_of,
+    removed_on_failure,
+    sqlite_refusal,
+)
 
 from .errors import EXIT_CANNOT_RUN, EXIT_LOCKED, EXIT_USAGE, CliError
 
 FROM_HELP = "The archive to copy: an SQLite file path or a database URL (as --db takes it). Only read."
-TO_HELP = ("Where to copy it: a new SQLite file (in a directory that exists), an empty SQLite file, or an empty "
-           "PostgreSQL database or schema (postgresql+psycopg://user@host/db).")
+TO_HELP = (
+    "Where to copy it: a new SQLite file (in a directory that exists), an empty SQLite file, or an empty "
+    "PostgreSQL database or schema (postgresql+psycopg://user@host/db)."
+)
 
 
 @click.command("copy")
@@ -64,6 +85,7 @@ def copy_command(source: str, target: str):
 @contextlib.contextmanager
 def _terminated_like_interrupted() -> Iterator[None]:
     """SIGTERM stops the copy as Ctrl-C does: rolled back, the target left as it was (exit 130)."""
+
     def interrupted(signum, frame):
         raise KeyboardInterrupt
 
@@ -78,13 +100,13 @@ def _location(value: str, option: str) -> URL:
     try:
         url = database_url(value)
     except BadDatabaseURL:
-        raise CliError(f"{option} expects a file path or a database URL such as {URL_EXAMPLES}, got {value!r}",
-                       EXIT_USAGE) from None
+        raise CliError(
+            f"{option} expects a file path or a database URL such as {URL_EXAMPLES}, got {value!r}", EXIT_USAGE
+        ) from None
     except ArchiveLocationError as exc:
         raise CliError(f"{option}: {exc}", EXIT_USAGE) from None
     if is_in_memory(url):
-        raise CliError(f"{option}: an in-memory SQLite database cannot hold an archive; pass a file path",
-                       EXIT_USAGE)
+        raise CliError(f"{option}: an in-memory SQLite database cannot hold an archive; pass a file path", EXIT_USAGE)
     return url
 
 
@@ -110,8 +132,9 @@ def _refuse_sqlite_target(source_url: URL, target_url: URL, source_name: str, ta
     if path is None:
         return
     if not path.parent.is_dir():
-        raise CliError(f"--to: directory {shown(path.parent)} does not exist: create it first, or check the path",
-                       EXIT_USAGE)
+        raise CliError(
+            f"--to: directory {shown(path.parent)} does not exist: create it first, or check the path", EXIT_USAGE
+        )
     if not path.exists():
         return
     source_path = sqlite_path(source_url)
@@ -157,8 +180,7 @@ def _copy(source_engine: Engine, target_url: URL, source_name: str, target_name:
         target_engine = _open_target(target_url, target_name)
         try:
             with crawl_lock(target_engine):
-                return copy_archive(source_engine, target_engine, source_name=source_name,
-                                    target_name=target_name)
+                return copy_archive(source_engine, target_engine, source_name=source_name, target_name=target_name)
         except ArchiveLocked as exc:
             raise CliError(f"--to: {exc}: not copying into it", EXIT_LOCKED) from None
         except (SameDatabase, TargetNotEmpty) as exc:
@@ -170,8 +192,10 @@ def _copy(source_engine: Engine, target_url: URL, source_name: str, target_name:
         except TransferError as exc:
             raise CliError(str(exc), EXIT_CANNOT_RUN) from None
         except (SQLAlchemyError, OSError) as exc:
-            raise CliError(f"the copy into {target_name} failed, and the target was left as it was: "
-                           f"{reason_of(exc)}", EXIT_CANNOT_RUN) from None
+            raise CliError(
+                f"the copy into {target_name} failed, and the target was left as it was: {reason_of(exc)}",
+                EXIT_CANNOT_RUN,
+            ) from None
         finally:
             target_engine.dispose()
 
@@ -190,8 +214,9 @@ def _open_target(url: URL, name: str) -> Engine:
         raise CliError(f"cannot open --to {name}: {reason_of(exc)}", EXIT_CANNOT_RUN) from None
     if schema is None:
         engine.dispose()
-        raise CliError(f"--to {name}: no schema of its search_path exists to create the archive in: create it "
-                       f"first", EXIT_USAGE)
+        raise CliError(
+            f"--to {name}: no schema of its search_path exists to create the archive in: create it first", EXIT_USAGE
+        )
     return engine
 
 
@@ -202,9 +227,12 @@ def _report(copied: Copied, source_name: str, target_name: str) -> None:
     for name, rows in copied.counts.items():
         click.echo(f"  {name.ljust(width)}  {rows:>9}")
     checksum = copied.checksum
-    click.echo(f"verified: {checksum.versions} versions, {checksum.raw_bodies} raw bodies, "
-               f"checksum sha256:{checksum.sha256}")
+    click.echo(
+        f"verified: {checksum.versions} versions, {checksum.raw_bodies} raw bodies, checksum sha256:{checksum.sha256}"
+    )
     if copied.left_out:
         tables = ", ".join(copied.left_out)
-        click.echo(f"cess-archive: note: not copied: {tables} (not the archive's tables; copy them yourself if "
-                   f"they matter)", err=True)
+        click.echo(
+            f"cess-archive: note: not copied: {tables} (not the archive's tables; copy them yourself if they matter)",
+            err=True,
+        )

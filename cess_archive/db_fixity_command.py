@@ -28,15 +28,23 @@ from .errors import EXIT_CANNOT_RUN, EXIT_OK, EXIT_PAGE_ERRORS, EXIT_USAGE, CliE
 
 logger = logging.getLogger(__name__)
 
-PG_BACKUP_HINT = ("db backup copies SQLite archives; back up a PostgreSQL archive with pg_dump -Fc "
-                  "(and restore it with pg_restore), as the README shows")
+PG_BACKUP_HINT = (
+    "db backup copies SQLite archives; back up a PostgreSQL archive with pg_dump -Fc "
+    "(and restore it with pg_restore), as the README shows"
+)
 
 
 # -- backup -------------------------------------------------------------------------------------------------
 
+
 @click.command("backup")
-@click.option("--to", "target", required=True, metavar="FILE",
-              help="The new SQLite file to write, in an existing directory; an existing file is never replaced.")
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    metavar="FILE",
+    help="The new SQLite file to write, in an existing directory; an existing file is never replaced.",
+)
 @click.option("--db", help=DB_HELP)
 def backup_command(target, db):
     """Write a consistent, checked snapshot of an SQLite archive (safe while a crawl writes to it).
@@ -79,8 +87,10 @@ def _archive_url(db: str | None) -> URL | None:
 
 def backup_report(result: BackupResult) -> list[str]:
     """What ``db backup`` says about a checked snapshot: the file, its size, its checks, rows per table."""
-    lines = [f"backup written to {result.path}: {_size(result.size)} in {result.seconds:.1f} s",
-             "integrity ok (PRAGMA integrity_check: ok; PRAGMA foreign_key_check: no violation)"]
+    lines = [
+        f"backup written to {result.path}: {_size(result.size)} in {result.seconds:.1f} s",
+        "integrity ok (PRAGMA integrity_check: ok; PRAGMA foreign_key_check: no violation)",
+    ]
     width = max((len(table) for table in result.counts), default=0)
     lines += [f"  {table:<{width}}  {count:>12,}" for table, count in result.counts.items()]
     return lines
@@ -95,9 +105,9 @@ def _size(size: int) -> str:
 
 # -- verify -------------------------------------------------------------------------------------------------
 
+
 @click.command("verify")
-@click.option("--json", "as_json", is_flag=True,
-              help="One JSON document: what was checked, and every mismatch.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON document: what was checked, and every mismatch.")
 @click.option("--db", help=DB_HELP)
 def verify_command(as_json, db):
     """Fixity check: re-hash every raw body and recompute every version's content digest.
@@ -121,17 +131,19 @@ def verify_command(as_json, db):
     finally:
         engine.dispose()
     if as_json:
-        click.echo(json.dumps({"ok": not found, "checked": vars(checked), "mismatches": listed},
-                              ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps({"ok": not found, "checked": vars(checked), "mismatches": listed}, ensure_ascii=False, indent=2)
+        )
     else:
         click.echo(_summary(checked, found))
     return EXIT_PAGE_ERRORS if found else EXIT_OK
 
 
 def _summary(checked: Checked, mismatches: int) -> str:
-    counted = (f"checked {checked.raw_blobs:,} raw bodies ({checked.raw_bytes:,} bytes), "
-               f"{checked.versions:,} versions, {checked.captures:,} captures with a raw body")
+    counted = (
+        f"checked {checked.raw_blobs:,} raw bodies ({checked.raw_bytes:,} bytes), "
+        f"{checked.versions:,} versions, {checked.captures:,} captures with a raw body"
+    )
     if not mismatches:
         return f"{counted}: all match"
     return f"{counted}: {mismatches:,} {'mismatch' if mismatches == 1 else 'mismatches'}"
-

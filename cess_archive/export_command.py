@@ -19,27 +19,62 @@ from .filters import check_sources, normalize_languages
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv", "parquet", "warc"]),
-              help="Output format (with --output).")
-@click.option("--output", "-o", type=click.Path(path_type=Path, allow_dash=True),
-              help="File to write (replaced atomically; a regular file or a new name), or - for standard output.")
-@click.option("--dataset", type=click.Path(path_type=Path),
-              help="Write a dataset directory instead: JSONL, Parquet, datapackage.json, schema, SHA256SUMS, README.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "jsonl", "csv", "parquet", "warc"]),
+    help="Output format (with --output).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, allow_dash=True),
+    help="File to write (replaced atomically; a regular file or a new name), or - for standard output.",
+)
+@click.option(
+    "--dataset",
+    type=click.Path(path_type=Path),
+    help="Write a dataset directory instead: JSONL, Parquet, datapackage.json, schema, SHA256SUMS, README.",
+)
 @click.option("--db", help=DB_HELP)
 @click.option("--all-versions", is_flag=True, help="Every version of every page, not only the latest.")
 @click.option("--as-of", metavar="DATE", help="The archive as it stood at DATE (ISO 8601; a date alone is 00:00 UTC).")
 @click.option("--since", metavar="DATE", help="Only what changed after DATE (incremental dump).")
 @click.option("--since-run", type=int, metavar="ID", help="Only what changed after crawl run ID.")
 @click.option("--source", "sources", multiple=True, metavar="NAME", help="Only this source (repeatable).")
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(["article", "page"]),
-              help="Only this kind of page (repeatable).")
-@click.option("--language", "languages", multiple=True, metavar="CODE",
-              help="Only records whose detected language is CODE, in any case (repeatable).")
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(["article", "page"]),
+    help="Only this kind of page (repeatable).",
+)
+@click.option(
+    "--language",
+    "languages",
+    multiple=True,
+    metavar="CODE",
+    help="Only records whose detected language is CODE, in any case (repeatable).",
+)
 @click.option("--include-removed", is_flag=True, help="Also pages removed from the site.")
 @click.option("--include-duplicates", is_flag=True, help="Also untranslated copies of other pages.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def export(fmt, output, dataset, db, all_versions, as_of, since, since_run, sources, kinds, languages,
-           include_removed, include_duplicates, quiet):
+def export(
+    fmt,
+    output,
+    dataset,
+    db,
+    all_versions,
+    as_of,
+    since,
+    since_run,
+    sources,
+    kinds,
+    languages,
+    include_removed,
+    include_duplicates,
+    quiet,
+):
     """Export the archive as a dataset file or a dataset directory.
 
     An empty selection (nothing changed since the last run) writes a valid empty output and exits 0.
@@ -51,10 +86,20 @@ def export(fmt, output, dataset, db, all_versions, as_of, since, since_run, sour
     from exports.outputs import is_stdout, write_error
     from exports.progress import stderr_is_terminal
 
-    request = ExportRequest(fmt=fmt, output=output, dataset=dataset, all_versions=all_versions, as_of=as_of,
-                            since=since, since_run=since_run, sources=tuple(source.strip() for source in sources),
-                            kinds=kinds, languages=normalize_languages(languages), include_removed=include_removed,
-                            include_duplicates=include_duplicates)
+    request = ExportRequest(
+        fmt=fmt,
+        output=output,
+        dataset=dataset,
+        all_versions=all_versions,
+        as_of=as_of,
+        since=since,
+        since_run=since_run,
+        sources=tuple(source.strip() for source in sources),
+        kinds=kinds,
+        languages=normalize_languages(languages),
+        include_removed=include_removed,
+        include_duplicates=include_duplicates,
+    )
     try:
         selection = check_request(request)
     except ExportError as exc:

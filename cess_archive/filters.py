@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable
 
@@ -31,10 +32,8 @@ def known_sources(session: Session | None) -> list[str]:
     from crawler.sources import SourceError, load_sources
 
     names: set[str] = set()
-    try:
+    with contextlib.suppress(SourceError):  # pragma: no cover - the shipped file is tested
         names.update(load_sources())
-    except SourceError:  # pragma: no cover - the shipped file is tested
-        pass
     if session is not None:
         names.update(name for name in session.scalars(union(select(Page.source), select(Run.source))) if name)
     return sorted(names)

@@ -22,8 +22,13 @@ from archive.models import Version
 ATOM_NS = "http://www.w3.org/2005/Atom"
 
 KIND_LABELS = {
-    "new": "New", "edited": "Edited", "retitled": "Retitled", "removed": "Removed", "restored": "Restored",
-    "moved": "Moved", "extractor-change": "Re-extracted",
+    "new": "New",
+    "edited": "Edited",
+    "retitled": "Retitled",
+    "removed": "Removed",
+    "restored": "Restored",
+    "moved": "Moved",
+    "extractor-change": "Re-extracted",
 }
 
 
@@ -53,8 +58,9 @@ def text_lines(events: Iterable[ChangeEvent]) -> Iterable[str]:
         now = f" (now {event.page_url})" if event.page_url != event.url else ""
         title = f" «{event.title}»" if event.title else ""
         extra = describe(event)
-        yield f"{short_time(event.at)}  {event.kind:<16} {version:<4} {event.url}{now}{title}" + \
-              (f"  ({extra})" if extra else "")
+        yield f"{short_time(event.at)}  {event.kind:<16} {version:<4} {event.url}{now}{title}" + (
+            f"  ({extra})" if extra else ""
+        )
 
 
 def as_json(events: Iterable[ChangeEvent]) -> str:
@@ -106,7 +112,7 @@ def _changed_paragraphs(ops: Iterable[DiffOp]) -> list[str]:
                 if len(words) > 2 * FEED_CONTEXT:  # long unchanged stretches: their ends only
                     head = words[:FEED_CONTEXT] if index > 0 else []
                     tail = words[-FEED_CONTEXT:] if index < len(runs) - 1 else []
-                    words = head + ["…"] + tail
+                    words = [*head, "…", *tail]
                 parts.append(html.escape(" ".join(words)))
             else:
                 tag = "del" if kind == "delete" else "ins"
@@ -123,29 +129,42 @@ def entry_html(event: ChangeEvent, old: Version | None, new: Version | None) -> 
     if event.kind == "retitled":
         out.append(f"<p>Title: <del>{e(d.get('old_title') or '')}</del> → <ins>{e(d.get('new_title') or '')}</ins></p>")
     if "words_added" in d:
-        out.append(f"<p>{d['words_added']} words added, {d['words_removed']} removed, "
-                   f"similarity {d['similarity']:.2f}"
-                   + (f" (version {old.number} → {new.number})" if old is not None and new is not None else "")
-                   + "</p>")
+        out.append(
+            f"<p>{d['words_added']} words added, {d['words_removed']} removed, "
+            f"similarity {d['similarity']:.2f}"
+            + (f" (version {old.number} → {new.number})" if old is not None and new is not None else "")
+            + "</p>"
+        )
     if d.get("fields"):
         out.append(f"<p>Changed: {e(', '.join(d['fields']))}</p>")
     if event.kind == "moved":
         source, target = d.get("from_url") or "", d.get("to_url") or event.url
-        out.append(f'<p>Moved from <a href="{e(source)}">{e(source)}</a> to <a href="{e(target)}">{e(target)}</a>; '
-                   "the old URL redirects to the new one.</p>")
+        out.append(
+            f'<p>Moved from <a href="{e(source)}">{e(source)}</a> to <a href="{e(target)}">{e(target)}</a>; '
+            "the old URL redirects to the new one.</p>"
+        )
     if event.kind == "removed":
         status = d.get("http_status")
-        out.append(f"<p>The page answered HTTP {int(status)}: it was removed from the site. "
-                   "The response is kept as evidence.</p>" if status else "<p>The page was removed from the site.</p>")
+        out.append(
+            f"<p>The page answered HTTP {int(status)}: it was removed from the site. "
+            "The response is kept as evidence.</p>"
+            if status
+            else "<p>The page was removed from the site.</p>"
+        )
     if event.kind == "restored":
         status = d.get("http_status")
         out.append("<p>The page answers again" + (f" (HTTP {int(status)})" if status else "") + ".</p>")
     if event.kind == "extractor-change":
-        out.append("<p>The archive's extractor read the stored capture differently: "
-                   "not an edit by the organisation.</p>")
+        out.append(
+            "<p>The archive's extractor read the stored capture differently: not an edit by the organisation.</p>"
+        )
     if new is not None and old is not None and old.text != new.text:
-        changed = [p for hunk in paragraph_diff(old.text, new.text) if hunk.kind == "change"
-                   for p in _changed_paragraphs(hunk.ops)]
+        changed = [
+            p
+            for hunk in paragraph_diff(old.text, new.text)
+            if hunk.kind == "change"
+            for p in _changed_paragraphs(hunk.ops)
+        ]
         out.extend(f"<p>{p}</p>" for p in changed[:FEED_PARAGRAPHS])
         if len(changed) > FEED_PARAGRAPHS:
             more = len(changed) - FEED_PARAGRAPHS
@@ -155,14 +174,24 @@ def entry_html(event: ChangeEvent, old: Version | None, new: Version | None) -> 
         if first:
             out.append(f"<p>{e(_clip(first.split(), FEED_WORDS))}</p>")
     url = event.url
-    out.append(f'<p><a href="{e(url)}">{e(url)}</a>'
-               + (f' (now <a href="{e(event.page_url)}">{e(event.page_url)}</a>)' if event.page_url != url else "")
-               + "</p>")
+    out.append(
+        f'<p><a href="{e(url)}">{e(url)}</a>'
+        + (f' (now <a href="{e(event.page_url)}">{e(event.page_url)}</a>)' if event.page_url != url else "")
+        + "</p>"
+    )
     return "\n".join(out)
 
 
-def atom_feed(entries: list[FeedEntry], *, feed_id: str, title: str, updated: datetime,
-              subtitle: str | None = None, self_url: str | None = None, site_url: str | None = None) -> str:
+def atom_feed(
+    entries: list[FeedEntry],
+    *,
+    feed_id: str,
+    title: str,
+    updated: datetime,
+    subtitle: str | None = None,
+    self_url: str | None = None,
+    site_url: str | None = None,
+) -> str:
     """An Atom 1.0 feed of the events, newest first, so people can subscribe to edits and removals.
 
     ``feed_id`` and the entries' ids are stable (see ``archive.history.feed_id``), so a reader polling the
@@ -257,14 +286,14 @@ def _side(ops: list[DiffOp], keep: str, tag: str) -> str:
     return " ".join(parts)
 
 
-def html_diff(ops: list[DiffOp], *, url: str, old_label: str, new_label: str,
-              old_title: str | None, new_title: str | None) -> str:
+def html_diff(
+    ops: list[DiffOp], *, url: str, old_label: str, new_label: str, old_title: str | None, new_title: str | None
+) -> str:
     """A self-contained side-by-side HTML page of the diff; every piece of page text is escaped."""
     e = html.escape
     title_row = ""
     if (old_title or "") != (new_title or ""):
-        title_row = (f"<tr><td><del>{e(old_title or '')}</del></td>"
-                     f"<td><ins>{e(new_title or '')}</ins></td></tr>")
+        title_row = f"<tr><td><del>{e(old_title or '')}</del></td><td><ins>{e(new_title or '')}</ins></td></tr>"
     return f"""<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8">
 <title>Diff: {e(url)}</title>

@@ -36,8 +36,9 @@ def current_extractor(body: bytes, content_type: str | None, url: str) -> Conten
     return to_content(extraction.record) if extraction.has_text else None
 
 
-def reprocess_archive(session: Session, *, source: str | None = None,
-                      extractor: Extractor = current_extractor) -> ReprocessCounts:
+def reprocess_archive(
+    session: Session, *, source: str | None = None, extractor: Extractor = current_extractor
+) -> ReprocessCounts:
     counts = ReprocessCounts()
     query = select(Page).order_by(Page.id)
     if source:

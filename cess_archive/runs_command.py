@@ -51,10 +51,16 @@ def _one_line(text) -> str:
 
 
 @click.command()
-@click.option("--json", "as_json", is_flag=True,
-              help="A JSON array, one object per run, with the fields `crawl --json` prints.")
-@click.option("--errors", "errors_of", type=click.IntRange(min=1), metavar="RUN",
-              help="The errors of run RUN: one line per URL with its reason (with --json, a JSON array).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="A JSON array, one object per run, with the fields `crawl --json` prints."
+)
+@click.option(
+    "--errors",
+    "errors_of",
+    type=click.IntRange(min=1),
+    metavar="RUN",
+    help="The errors of run RUN: one line per URL with its reason (with --json, a JSON array).",
+)
 @click.option("--db", help=DB_HELP)
 def runs(as_json, errors_of, db):
     """List the crawl runs with their counts, or the errors of one run."""
@@ -81,11 +87,15 @@ def runs(as_json, errors_of, db):
     if as_json:
         click.echo(json.dumps(all_runs, ensure_ascii=False, indent=2))
         return
-    header = f"{'run':>4}  {'started (UTC)':<20} {'status':<12} {'source':<10} {'fetched':>7} {'new pages':>9} " \
-             f"{'new versions':>12} {'unchanged':>9} {'not modified':>12} {'errors':>6}"
+    header = (
+        f"{'run':>4}  {'started (UTC)':<20} {'status':<12} {'source':<10} {'fetched':>7} {'new pages':>9} "
+        f"{'new versions':>12} {'unchanged':>9} {'not modified':>12} {'errors':>6}"
+    )
     click.echo(header)
     for run in all_runs:
         started = run.started_at.strftime("%Y-%m-%d %H:%M:%S")
-        click.echo(f"{run.id:>4}  {started:<20} {run.status:<12} {run.source:<10} {run.fetched:>7} "
-                   f"{run.new_pages:>9} {run.new_versions:>12} {run.unchanged:>9} {run.not_modified:>12} "
-                   f"{run.errors:>6}")
+        click.echo(
+            f"{run.id:>4}  {started:<20} {run.status:<12} {run.source:<10} {run.fetched:>7} "
+            f"{run.new_pages:>9} {run.new_versions:>12} {run.unchanged:>9} {run.not_modified:>12} "
+            f"{run.errors:>6}"
+        )

@@ -13,7 +13,7 @@ import os
 import stat
 import sys
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -24,9 +24,22 @@ from sqlalchemy.orm import Session
 from archive import iso_utc, make_sessionmaker
 from archive.content import parse_instant
 from archive.diffing import paragraph_diff, word_diff
-from archive.history import (MAX_ID, archive_identity, event_versions, events_of_run, events_since,
-                             feed_entry_id, feed_id, get_version, latest_run_id, page_aliases, page_events,
-                             page_history_as_dict, page_versions, version_as_dict)
+from archive.history import (
+    MAX_ID,
+    archive_identity,
+    event_versions,
+    events_of_run,
+    events_since,
+    feed_entry_id,
+    feed_id,
+    get_version,
+    latest_run_id,
+    page_aliases,
+    page_events,
+    page_history_as_dict,
+    page_versions,
+    version_as_dict,
+)
 from archive.models import Capture, Page, RawBlob, Run, Version
 from archive.query import lookup_page
 from archive.store import latest_version, load_raw
@@ -47,8 +60,10 @@ def parse_when(value: str, option: str = "--since") -> datetime:
     try:
         return parse_instant(value)
     except ValueError as exc:
-        raise CliError(f"{option} expects an ISO 8601 date or date-time (e.g. 2026-03-01 or "
-                       f"2026-03-01T12:00:00Z), got {value!r}: {exc}") from None
+        raise CliError(
+            f"{option} expects an ISO 8601 date or date-time (e.g. 2026-03-01 or "
+            f"2026-03-01T12:00:00Z), got {value!r}: {exc}"
+        ) from None
 
 
 def resolve_page(session: Session, url: str) -> Page:
@@ -105,7 +120,7 @@ def changes(run_id, since, source, fmt, feed_url, db):
             raise CliError("--feed-url goes with --format atom")
         feed_url = _http_url(feed_url, "--feed-url")
     when = parse_when(since) if since is not None else None
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     if when is not None and when > now:
         raise CliError(f"--since {iso_utc(when)} is in the future (it is now {render.short_time(now)})")
     engine = _open(db)
@@ -118,8 +133,9 @@ def changes(run_id, since, source, fmt, feed_url, db):
             if run_id is None:
                 run_id = latest_run_id(session, source)
                 if run_id is None:
-                    raise CliError(f"the archive has no run of source {source!r} yet" if source
-                                   else "the archive has no run yet")
+                    raise CliError(
+                        f"the archive has no run of source {source!r} yet" if source else "the archive has no run yet"
+                    )
             else:
                 check_run(session, run_id)
             events = events_of_run(session, run_id, source=source)
@@ -143,31 +159,47 @@ def _atom(session: Session, events, source: str | None, scope: str, feed_url: st
     archive = archive_identity(session)
     if archive is None:
         raise CliError("the archive has no run yet: there is no feed to make")
-    entries = [render.FeedEntry(event, feed_entry_id(archive, event.id),
-                                render.entry_html(event, *event_versions(session, event)))
-               for event in events]
+    entries = [
+        render.FeedEntry(
+            event, feed_entry_id(archive, event.id), render.entry_html(event, *event_versions(session, event))
+        )
+        for event in events
+    ]
     runs = select(Run).order_by(Run.id.desc()).limit(1)
     last = session.scalar(runs.where(Run.source == source) if source else runs)
     if last is None:
         last = session.scalar(select(Run).order_by(Run.id.desc()).limit(1))
     title = f"cess-archive: changes to {source}" if source else "cess-archive: changes to the archived sites"
-    return render.atom_feed(entries, feed_id=feed_id(archive, source), title=title, subtitle=f"Events of {scope}",
-                            updated=last.finished_at or last.started_at, self_url=feed_url,
-                            site_url=(last.base_url if source and last.source == source else None))
+    return render.atom_feed(
+        entries,
+        feed_id=feed_id(archive, source),
+        title=title,
+        subtitle=f"Events of {scope}",
+        updated=last.finished_at or last.started_at,
+        self_url=feed_url,
+        site_url=(last.base_url if source and last.source == source else None),
+    )
 
 
 @click.command()
 @click.argument("url")
-@click.option("--json", "as_json", is_flag=True,
-              help="The page, its aliases, translations, versions with provenance and events, as JSON.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="The page, its aliases, translations, versions with provenance and events, as JSON.",
+)
 @click.option("--db", help=DB_HELP)
 def history(url, as_json, db):
     """The timeline of a page: its versions with dates, its events, its other URLs."""
     engine = _open(db)
     with make_sessionmaker(engine)() as session:
         page = resolve_page(session, url)
-        lines = [json.dumps(page_history_as_dict(session, page), ensure_ascii=False, indent=2)] if as_json \
+        lines = (
+            [json.dumps(page_history_as_dict(session, page), ensure_ascii=False, indent=2)]
+            if as_json
             else list(_history_lines(session, page))
+        )
     engine.dispose()
     for line in lines:
         click.echo(line)
@@ -176,8 +208,10 @@ def history(url, as_json, db):
 def _history_lines(session: Session, page: Page):
     t = render.short_time
     yield page.url
-    yield (f"  kind {page.kind}, {page.status}, source {page.source}, "
-           f"first seen {t(page.first_seen)}, last seen {t(page.last_seen)}")
+    yield (
+        f"  kind {page.kind}, {page.status}, source {page.source}, "
+        f"first seen {t(page.first_seen)}, last seen {t(page.last_seen)}"
+    )
     for alias in page_aliases(session, page):
         yield f"  also reached as {alias}"
     if page.duplicate_of_id:
@@ -205,8 +239,12 @@ def _history_lines(session: Session, page: Page):
 @click.argument("url")
 @click.option("--version", "number", type=click.IntRange(min=1), help="Version number (default: the latest).")
 @click.option("--raw", is_flag=True, help="The raw captured HTML of that version, as it was received.")
-@click.option("--json", "as_json", is_flag=True,
-              help="The version's record as JSON: metadata, text, digest, dates, extractor, capture.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="The version's record as JSON: metadata, text, digest, dates, extractor, capture.",
+)
 @click.option("--db", help=DB_HELP)
 def show(url, number, raw, as_json, db):
     """A version's cleaned text, or its raw captured HTML."""
@@ -237,13 +275,21 @@ def show(url, number, raw, as_json, db):
 
 @click.command()
 @click.argument("url")
-@click.option("--from", "from_number", type=click.IntRange(min=1),
-              help="Older version (default: the one before --to).")
+@click.option("--from", "from_number", type=click.IntRange(min=1), help="Older version (default: the one before --to).")
 @click.option("--to", "to_number", type=click.IntRange(min=1), help="Newer version (default: the latest).")
-@click.option("--html", "html_file", type=click.Path(path_type=Path),
-              help="Also write a self-contained side-by-side HTML page (written before the diff is printed).")
-@click.option("--context", default=1, show_default=True, type=click.IntRange(0),
-              help="Unchanged paragraphs shown around each change.")
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(path_type=Path),
+    help="Also write a self-contained side-by-side HTML page (written before the diff is printed).",
+)
+@click.option(
+    "--context",
+    default=1,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Unchanged paragraphs shown around each change.",
+)
 @click.option("--db", help=DB_HELP)
 def diff(url, from_number, to_number, html_file, context, db):
     """A word-level diff between two versions of a page (default: the last two)."""
@@ -257,23 +303,35 @@ def diff(url, from_number, to_number, html_file, context, db):
         new = find_version(session, page, to_number)
         if from_number is None:
             if new.number == 1:
-                raise CliError(f"{page.url} has only one version: nothing to compare" if to_number is None
-                               else f"--to 1 is the first version of {page.url}: there is nothing older to compare")
+                raise CliError(
+                    f"{page.url} has only one version: nothing to compare"
+                    if to_number is None
+                    else f"--to 1 is the first version of {page.url}: there is nothing older to compare"
+                )
             from_number = new.number - 1
         old = find_version(session, page, from_number)
         if old.number >= new.number:
             raise CliError(f"--from {old.number} is not older than v{new.number}, the latest version of {page.url}")
         ops = word_diff(old.text, new.text)
         hunks = paragraph_diff(old.text, new.text)
-        header = (f"--- v{old.number} {render.short_time(old.first_seen)}\n"
-                  f"+++ v{new.number} {render.short_time(new.first_seen)}")
+        header = (
+            f"--- v{old.number} {render.short_time(old.first_seen)}\n"
+            f"+++ v{new.number} {render.short_time(new.first_seen)}"
+        )
         titles = (old.title, new.title)
-        labels = (f"version {old.number} ({iso_utc(old.first_seen)})",
-                  f"version {new.number} ({iso_utc(new.first_seen)})")
+        labels = (
+            f"version {old.number} ({iso_utc(old.first_seen)})",
+            f"version {new.number} ({iso_utc(new.first_seen)})",
+        )
     engine.dispose()
     if html_file is not None:  # before anything is printed: a path that cannot be written is the only output
-        write_file(html_file, render.html_diff(ops, url=page.url, old_label=labels[0], new_label=labels[1],
-                                               old_title=titles[0], new_title=titles[1]), "--html")
+        write_file(
+            html_file,
+            render.html_diff(
+                ops, url=page.url, old_label=labels[0], new_label=labels[1], old_title=titles[0], new_title=titles[1]
+            ),
+            "--html",
+        )
     color = sys.stdout.isatty()
     click.echo(header)
     if (titles[0] or "") != (titles[1] or ""):
@@ -311,8 +369,9 @@ def write_file(path: Path, text: str, option: str) -> None:
     try:
         handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
-        raise CliError(f"cannot write {path} ({option}): no file can be created in {target.parent} "
-                       f"({exc.strerror or exc})") from None
+        raise CliError(
+            f"cannot write {path} ({option}): no file can be created in {target.parent} ({exc.strerror or exc})"
+        ) from None
     try:
         temporary = Path(name)
         with os.fdopen(handle, "w", encoding="utf-8") as out:
@@ -351,8 +410,10 @@ def reprocess(source, db):
     with make_sessionmaker(engine).begin() as session:
         counts = reprocess_archive(session, source=source)
     engine.dispose()
-    click.echo(f"reprocessed {counts.pages} pages: {counts.changed} extractor-change versions, "
-               f"{counts.unchanged} unchanged, {counts.failed} without text")
+    click.echo(
+        f"reprocessed {counts.pages} pages: {counts.changed} extractor-change versions, "
+        f"{counts.unchanged} unchanged, {counts.failed} without text"
+    )
 
 
 COMMANDS = (changes, history, show, diff, reprocess)

@@ -11,8 +11,15 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-_PARSER_OPTIONS = dict(resolve_entities=False, no_network=True, recover=True, huge_tree=False,
-                       remove_comments=True, remove_pis=True, load_dtd=False)
+_PARSER_OPTIONS = dict(
+    resolve_entities=False,
+    no_network=True,
+    recover=True,
+    huge_tree=False,
+    remove_comments=True,
+    remove_pis=True,
+    load_dtd=False,
+)
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,10 @@ def _package_version(name: str) -> str:
         return "unknown"
 
 
-EXTRACTOR_ID = (f"{EXTRACTOR_VERSION}; cess-archive {_package_version('cess-archive')}; "
-                f"trafilatura {_package_version('trafilatura')}")
+EXTRACTOR_ID = (
+    f"{EXTRACTOR_VERSION}; cess-archive {_package_version('cess-archive')}; "
+    f"trafilatura {_package_version('trafilatura')}"
+)
 
 
 @dataclass(frozen=True)
@@ -44,8 +46,9 @@ def extract(body: bytes, content_type: str | None, url: str) -> Extraction:
         return Extraction(None, f"{type(exc).__name__}: {exc}")
 
 
-def to_content(record: CleanRecord, translations: dict[str, str] | None = None,
-               extractor: str = EXTRACTOR_ID) -> Content:
+def to_content(
+    record: CleanRecord, translations: dict[str, str] | None = None, extractor: str = EXTRACTOR_ID
+) -> Content:
     return Content(
         title=record.title,
         author=record.author,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
@@ -39,8 +39,8 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 class RetryAfterMiddleware:
@@ -62,8 +62,12 @@ class RetryAfterMiddleware:
         wait = retry_after_seconds(response.headers.get("Retry-After", b"").decode("latin-1"))
         if wait is None or wait > self.max_wait:
             return response
-        retry = get_retry_request(request, spider=self.crawler.spider, reason=f"{response.status} Retry-After",
-                                  max_retry_times=request.meta.get("max_retry_times", self.max_retry_times))
+        retry = get_retry_request(
+            request,
+            spider=self.crawler.spider,
+            reason=f"{response.status} Retry-After",
+            max_retry_times=request.meta.get("max_retry_times", self.max_retry_times),
+        )
         if retry is None:
             return response
         logger.info("%s answered %s: retrying in %.1fs as asked", request.url, response.status, wait)
@@ -73,6 +77,7 @@ class RetryAfterMiddleware:
 
 
 # -- network failures: one line each, never a traceback ------------------------------------------------------
+
 
 def _network_error_kinds() -> tuple[tuple[type[BaseException], str], ...]:
     from scrapy.exceptions import (

@@ -12,18 +12,29 @@ import logging
 from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 
-from archive import Fetched, Outcome, finish_run, make_engine, make_sessionmaker
-from archive import record_capture, record_error, record_gone, record_not_modified, record_redirect, start_run
+from archive import (
+    Fetched,
+    Outcome,
+    finish_run,
+    make_engine,
+    make_sessionmaker,
+    record_capture,
+    record_error,
+    record_gone,
+    record_not_modified,
+    record_redirect,
+    start_run,
+)
 from archive.duplicates import mark_duplicates
 from archive.locking import crawl_lock
 from archive.models import Run
 from archive.store import MAX_RUNTIME, NOTHING_FETCHED, abandon_stale_runs, describe_outcome, fetched_nothing
 
 from .extraction import to_content
-from .workers import ExtractionPool
 from .items import FetchFailure, GoneItem, NotModifiedItem, PageItem, RedirectItem
 from .sources import get_source
 from .urls import UrlRules
+from .workers import ExtractionPool
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +58,11 @@ class ExtractPipeline:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        pipeline = cls(crawler.stats, settings.getint("ARCHIVE_EXTRACT_WORKERS", 2),
-                       settings.getfloat("ARCHIVE_EXTRACT_TIMEOUT", 60.0))
+        pipeline = cls(
+            crawler.stats,
+            settings.getint("ARCHIVE_EXTRACT_WORKERS", 2),
+            settings.getfloat("ARCHIVE_EXTRACT_TIMEOUT", 60.0),
+        )
         crawler.signals.connect(pipeline.spider_opened, signal=signals.spider_opened)
         return pipeline
 
@@ -150,8 +164,7 @@ class ArchivePipeline:
                 abandon_stale_runs(session)
         with self.Session.begin() as session:
             source = getattr(self.crawler.spider, "source", None)
-            run = start_run(session, source.name if source else "unknown",
-                            source.base_url if source else None)
+            run = start_run(session, source.name if source else "unknown", source.base_url if source else None)
             self.run_id = run.id
         self.stats.set_value("archive/run_id", self.run_id)
         max_runtime = self.crawler.settings.getfloat("CLOSESPIDER_TIMEOUT", 0.0)
@@ -173,27 +186,51 @@ class ArchivePipeline:
             self.stats.inc_value("archive/redirects")
             return item
         if isinstance(item, NotModifiedItem):
-            fetched = Fetched(requested_url=item.url, url=item.url, status=304, body=b"",
-                              fetched_at=item.fetched_at, headers=item.headers)
+            fetched = Fetched(
+                requested_url=item.url,
+                url=item.url,
+                status=304,
+                body=b"",
+                fetched_at=item.fetched_at,
+                headers=item.headers,
+            )
             with self.Session.begin() as session:
                 record_not_modified(session, run_id=self.run_id, url=item.url, fetched=fetched)
             return item
         if isinstance(item, GoneItem):
-            fetched = Fetched(requested_url=item.url, url=item.url, status=item.status, body=item.body,
-                              fetched_at=item.fetched_at, headers=item.headers)
+            fetched = Fetched(
+                requested_url=item.url,
+                url=item.url,
+                status=item.status,
+                body=item.body,
+                fetched_at=item.fetched_at,
+                headers=item.headers,
+            )
             with self.Session.begin() as session:
                 if record_gone(session, run_id=self.run_id, url=item.url, fetched=fetched):
                     self.stats.inc_value("archive/removed")
             return item
         if not isinstance(item, PageItem):
             return item
-        fetched = Fetched(requested_url=item.requested_url, url=item.url, status=item.status,
-                          body=item.body, fetched_at=item.fetched_at, headers=item.headers)
+        fetched = Fetched(
+            requested_url=item.requested_url,
+            url=item.url,
+            status=item.status,
+            body=item.body,
+            fetched_at=item.fetched_at,
+            headers=item.headers,
+        )
         with self.Session.begin() as session:
             outcome = record_capture(
-                session, run_id=self.run_id, source=item.source, kind=item.kind,
-                page_url=item.page_url or item.url, fetched=fetched, content=item.content,
-                error=item.error, aliases=item.aliases,
+                session,
+                run_id=self.run_id,
+                source=item.source,
+                kind=item.kind,
+                page_url=item.page_url or item.url,
+                fetched=fetched,
+                content=item.content,
+                error=item.error,
+                aliases=item.aliases,
             )
         self.stats.inc_value(f"archive/{outcome.value}")
         if outcome is Outcome.FAILED and item.error:
@@ -203,10 +240,20 @@ class ArchivePipeline:
 
     def _stats_snapshot(self) -> dict:
         """The crawler's counters worth keeping with the run (JSON-safe)."""
-        kept = ("archive/", "retry/", "downloader/response_status_count/", "downloader/exception_type_count/",
-                "robotstxt/", "dupefilter/", "item_dropped_reasons_count/")
-        return {key: value for key, value in self.stats.get_stats().items()
-                if key.startswith(kept) and isinstance(value, (int, float, str))}
+        kept = (
+            "archive/",
+            "retry/",
+            "downloader/response_status_count/",
+            "downloader/exception_type_count/",
+            "robotstxt/",
+            "dupefilter/",
+            "item_dropped_reasons_count/",
+        )
+        return {
+            key: value
+            for key, value in self.stats.get_stats().items()
+            if key.startswith(kept) and isinstance(value, (int, float, str))
+        }
 
     def _redirect(self, session, item: RedirectItem) -> bool:
         return record_redirect(session, item.from_url, item.to_url, run_id=self.run_id, status=item.status)

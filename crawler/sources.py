@@ -39,7 +39,7 @@ class Source:
     exclude_paths: tuple[re.Pattern, ...] = field(default=())
 
     def kind_of(self, url: str) -> str:
-        """"article", "page", "listing" or "excluded" for a URL of this source."""
+        """ "article", "page", "listing" or "excluded" for a URL of this source."""
         path = unquote(urlsplit(url).path) or "/"
         if self.scope_paths and not any(p.search(path) for p in self.scope_paths):
             return "excluded"
@@ -86,8 +86,19 @@ def _patterns(table: dict, key: str, name: str) -> tuple[re.Pattern, ...]:
 
 
 KNOWN_FIELDS = {
-    "name", "title", "base_url", "host_aliases", "sitemaps_from_robots", "sitemaps", "feeds", "start_urls",
-    "follow_links", "scope_paths", "article_paths", "listing_paths", "exclude_paths",
+    "name",
+    "title",
+    "base_url",
+    "host_aliases",
+    "sitemaps_from_robots",
+    "sitemaps",
+    "feeds",
+    "start_urls",
+    "follow_links",
+    "scope_paths",
+    "article_paths",
+    "listing_paths",
+    "exclude_paths",
 }
 
 
@@ -146,8 +157,7 @@ def load_sources(path: str | Path | None = None) -> dict[str, Source]:
     return sources
 
 
-def get_source(name: str = DEFAULT_SOURCE, path: str | Path | None = None,
-               base_url: str | None = None) -> Source:
+def get_source(name: str = DEFAULT_SOURCE, path: str | Path | None = None, base_url: str | None = None) -> Source:
     sources = load_sources(path)
     if name not in sources:
         raise SourceError(f"unknown source {name!r} (known: {', '.join(sorted(sources))})")

@@ -71,8 +71,7 @@ class UrlRules:
         if netloc in self.own_netlocs:
             scheme, netloc = self.scheme, self.netloc
         path = _requote(parts.path or "/", PATH_SAFE)
-        pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                 if not TRACKING_PARAM.match(k)]
+        pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAM.match(k)]
         query = urlencode(pairs, quote_via=quote, safe=QUERY_SAFE)
         return urlunsplit((scheme, netloc, path, query, ""))
 

@@ -34,8 +34,10 @@ from .extraction import Extraction, extract
 logger = logging.getLogger(__name__)
 
 MAX_TASKS_PER_WORKER = 500  # recycle workers now and then: bounded memory over a long crawl
-WARM_UP_PAGE = ("<html lang='fr'><body><article><p>Le Centre publie une note sur la sécurité européenne."
-                "</p></article></body></html>").encode()
+WARM_UP_PAGE = (
+    "<html lang='fr'><body><article><p>Le Centre publie une note sur la sécurité européenne."
+    "</p></article></body></html>"
+).encode()
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 PARENT_POLL_SECONDS = 0.2  # where the kernel cannot signal a parent's death, how often a worker checks
 
@@ -83,9 +85,13 @@ class ExtractionPool:
         extract(WARM_UP_PAGE, "text/html; charset=utf-8", "http://localhost/")
         self._pool = None
         if workers > 0:
-            self._pool = ProcessPool(max_workers=workers, max_tasks=MAX_TASKS_PER_WORKER,
-                                     context=multiprocessing.get_context("fork"),
-                                     initializer=die_with_parent, initargs=(os.getpid(),))
+            self._pool = ProcessPool(
+                max_workers=workers,
+                max_tasks=MAX_TASKS_PER_WORKER,
+                context=multiprocessing.get_context("fork"),
+                initializer=die_with_parent,
+                initargs=(os.getpid(),),
+            )
             # The workers start now, forked by this thread (the one that opens the pipeline), rather than by
             # whichever thread schedules the first page: their parent-death signal is tied to this thread.
             self._pool.schedule(os.getpid)

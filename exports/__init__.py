@@ -4,5 +4,14 @@ from .errors import EmptySelection, ExportError
 from .exporter import FORMATS, ExportResult, export
 from .records import FIELD_NAMES, FIELDS, SCHEMA_VERSION, to_record
 
-__all__ = ["EmptySelection", "ExportError", "ExportResult", "FORMATS", "export", "FIELDS", "FIELD_NAMES",
-           "SCHEMA_VERSION", "to_record"]
+__all__ = [
+    "FIELDS",
+    "FIELD_NAMES",
+    "FORMATS",
+    "SCHEMA_VERSION",
+    "EmptySelection",
+    "ExportError",
+    "ExportResult",
+    "export",
+    "to_record",
+]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -75,20 +75,31 @@ def check_request(request: ExportRequest) -> Selection:
         raise ExportError(f"--since-run expects a run id (1, 2, …), got {request.since_run}")
     as_of = parse_instant(request.as_of, "--as-of") if request.as_of is not None else None
     since = parse_instant(request.since, "--since") if request.since is not None else None
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     shown = iso_utc(now.replace(microsecond=0))
     if since is not None and since > now:
-        raise ExportError(f"--since {request.since} is in the future (it is now {shown}): nothing can have "
-                          f"changed after it yet (give a past date, or --since-run ID)")
+        raise ExportError(
+            f"--since {request.since} is in the future (it is now {shown}): nothing can have "
+            f"changed after it yet (give a past date, or --since-run ID)"
+        )
     if as_of is not None and as_of > now:
-        raise ExportError(f"--as-of {request.as_of} is in the future (it is now {shown}): leave --as-of out "
-                          f"for the archive as it stands now")
+        raise ExportError(
+            f"--as-of {request.as_of} is in the future (it is now {shown}): leave --as-of out "
+            f"for the archive as it stands now"
+        )
     if as_of is not None and since is not None and since >= as_of:
         raise ExportError("--since must be before --as-of")
-    return Selection(all_versions=request.all_versions, as_of=as_of, since=since, since_run=request.since_run,
-                     sources=tuple(dict.fromkeys(request.sources)), kinds=tuple(dict.fromkeys(request.kinds)),
-                     languages=tuple(dict.fromkeys(request.languages)), include_removed=request.include_removed,
-                     include_duplicates=request.include_duplicates)
+    return Selection(
+        all_versions=request.all_versions,
+        as_of=as_of,
+        since=since,
+        since_run=request.since_run,
+        sources=tuple(dict.fromkeys(request.sources)),
+        kinds=tuple(dict.fromkeys(request.kinds)),
+        languages=tuple(dict.fromkeys(request.languages)),
+        include_removed=request.include_removed,
+        include_duplicates=request.include_duplicates,
+    )
 
 
 def run_export(session: Session, request: ExportRequest, selection: Selection, *, progress: bool) -> ExportOutcome:
@@ -99,8 +110,11 @@ def run_export(session: Session, request: ExportRequest, selection: Selection, *
 
         result = export_dataset(session, request.dataset, selection, progress=progress)
         notes = (f"note: {empty}: wrote a dataset with empty data files",) if result.records == 0 else ()
-        return ExportOutcome(f"exported {result.records} records to dataset {result.path} ({len(result.files)} "
-                             f"files, {result.bytes} bytes, SHA256SUMS sha256 {result.sha256})", notes)
+        return ExportOutcome(
+            f"exported {result.records} records to dataset {result.path} ({len(result.files)} "
+            f"files, {result.bytes} bytes, SHA256SUMS sha256 {result.sha256})",
+            notes,
+        )
     from .exporter import export
 
     to_stdout = is_stdout(request.output)
@@ -117,5 +131,8 @@ def run_export(session: Session, request: ExportRequest, selection: Selection, *
         what = "warc file (its warcinfo record only)" if request.fmt == "warc" else f"{request.fmt} file"
         notes.append(f"note: {empty}: wrote an empty {what}" + (" to standard output" if to_stdout else ""))
     where = STDOUT_NAME if to_stdout else str(result.path)
-    return ExportOutcome(f"exported {result.records} records to {where} ({result.bytes} bytes, sha256 "
-                         f"{result.sha256})", tuple(notes), summary_to_stderr=to_stdout)
+    return ExportOutcome(
+        f"exported {result.records} records to {where} ({result.bytes} bytes, sha256 {result.sha256})",
+        tuple(notes),
+        summary_to_stderr=to_stdout,
+    )

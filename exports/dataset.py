@@ -22,7 +22,7 @@ import os
 import shutil
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -50,8 +50,10 @@ DATASET_FILES = (JSONL_PATH, PARQUET_PATH, SCHEMA_PATH, DATAPACKAGE_PATH, README
 TITLE = "Centre Européen de Sécurité et de Stratégie: archived publications"
 LICENCE_PLACEHOLDER = {
     "name": "licence-to-be-stated",
-    "title": ("Placeholder: the publisher of this dataset states the licence here. The texts remain the "
-              "work of their authors and of the organisation."),
+    "title": (
+        "Placeholder: the publisher of this dataset states the licence here. The texts remain the "
+        "work of their authors and of the organisation."
+    ),
 }
 
 
@@ -118,8 +120,10 @@ def check_target(directory: Path) -> None:
     if not parent.is_dir():
         raise ExportError(f"cannot write {directory}: directory {parent} does not exist")
     if directory.is_symlink():
-        raise ExportError(f"cannot write the dataset to {directory}: it is a symbolic link, which the dataset "
-                          f"would replace (give the real path {os.path.realpath(directory)}, or a new directory)")
+        raise ExportError(
+            f"cannot write the dataset to {directory}: it is a symbolic link, which the dataset "
+            f"would replace (give the real path {os.path.realpath(directory)}, or a new directory)"
+        )
     if directory.exists() and not _is_replaceable(directory):
         kind = "a file" if not directory.is_dir() else "a directory that is not a dataset written by cess-archive"
         raise ExportError(f"cannot write the dataset to {directory}: it is {kind} (choose a new or empty directory)")
@@ -172,21 +176,24 @@ def atomic_directory(directory: Path):
             os.close(fd)
 
 
-def export_dataset(session: Session, directory: Path, selection: Selection, *, progress: bool = False,
-                   created: datetime | None = None) -> DatasetResult:
+def export_dataset(
+    session: Session, directory: Path, selection: Selection, *, progress: bool = False, created: datetime | None = None
+) -> DatasetResult:
     """Writes the dataset of ``selection`` to ``directory`` (see the module docstring). An empty selection
     makes a valid dataset with empty data files."""
     directory = Path(directory)
     check_target(directory)
     total = prepare(session, selection)
-    created = (created or datetime.now(timezone.utc)).replace(microsecond=0)
+    created = (created or datetime.now(UTC)).replace(microsecond=0)
     stats = DatasetStats()
     bar = Progress(total, enabled=progress)
     try:
         with atomic_directory(directory) as tmp:
             (tmp / "data").mkdir()
-            with open(tmp / JSONL_PATH, "w", encoding="utf-8", newline="\n") as jsonl, \
-                    open(tmp / PARQUET_PATH, "wb") as parquet:
+            with (
+                open(tmp / JSONL_PATH, "w", encoding="utf-8", newline="\n") as jsonl,
+                open(tmp / PARQUET_PATH, "wb") as parquet,
+            ):
                 sink = ParquetSink(parquet)
                 try:
                     for record in bar.track(iter_records(session, selection)):
@@ -203,8 +210,10 @@ def export_dataset(session: Session, directory: Path, selection: Selection, *, p
                     os.fsync(handle.fileno())
             schema = json_schema()
             _fsync_write(tmp / SCHEMA_PATH, json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
-            files = {name: (file_sha256(tmp / name), (tmp / name).stat().st_size)
-                     for name in (JSONL_PATH, PARQUET_PATH, SCHEMA_PATH)}
+            files = {
+                name: (file_sha256(tmp / name), (tmp / name).stat().st_size)
+                for name in (JSONL_PATH, PARQUET_PATH, SCHEMA_PATH)
+            }
             sources = tuple(stats.by_source) or selection.sources  # an empty dataset: what was asked for
             period = crawl_period(session, sources)
             if selection.as_of is not None and period[1] is not None:
@@ -222,11 +231,17 @@ def export_dataset(session: Session, directory: Path, selection: Selection, *, p
     finally:
         bar.close()
     size = sum(path.stat().st_size for path in directory.rglob("*") if path.is_file())
-    return DatasetResult(path=directory, records=stats.records, bytes=size, files=DATASET_FILES,
-                         sha256=file_sha256(directory / SUMS_PATH))
+    return DatasetResult(
+        path=directory,
+        records=stats.records,
+        bytes=size,
+        files=DATASET_FILES,
+        sha256=file_sha256(directory / SUMS_PATH),
+    )
 
 
 # ------------------------------------------------------------------------------------- descriptions
+
 
 def _source_titles() -> dict[str, str]:
     """Titles of the shipped sources (best effort: the crawler's sources file)."""
@@ -234,7 +249,7 @@ def _source_titles() -> dict[str, str]:
         from crawler.sources import load_sources
 
         return {name: source.title for name, source in load_sources().items() if source.title}
-    except Exception:  # the dataset does not depend on the crawler being importable
+    except Exception:  # noqa: BLE001 - the dataset does not depend on the crawler being importable
         return {}
 
 
@@ -251,25 +266,41 @@ def _sources(stats: DatasetStats, origins: list[tuple[str, str | None]]) -> list
     return entries
 
 
-def datapackage(stats: DatasetStats, files: dict[str, tuple[str, int]], selection: Selection,
-                created: datetime, period: tuple[datetime | None, datetime | None],
-                origins: list[tuple[str, str | None]]) -> dict:
+def datapackage(
+    stats: DatasetStats,
+    files: dict[str, tuple[str, int]],
+    selection: Selection,
+    created: datetime,
+    period: tuple[datetime | None, datetime | None],
+    origins: list[tuple[str, str | None]],
+) -> dict:
     """The Frictionless Data Package descriptor (v1, with v2-compatible fields)."""
     schema = table_schema()
 
     def resource(name: str, path: str, fmt: str, mediatype: str, description: str, **extra) -> dict:
         sha, size = files[path]
-        return {"name": name, "path": path, "profile": "data-resource", "format": fmt, "mediatype": mediatype,
-                **extra, "bytes": size, "hash": f"sha256:{sha}", "description": description}
+        return {
+            "name": name,
+            "path": path,
+            "profile": "data-resource",
+            "format": fmt,
+            "mediatype": mediatype,
+            **extra,
+            "bytes": size,
+            "hash": f"sha256:{sha}",
+            "description": description,
+        }
 
     return {
         "profile": "data-package",
         "name": "cess-archive",
         "title": TITLE,
-        "description": ("Every archived version of the publications (articles and content pages) of the Centre "
-                        "Européen de Sécurité et de Stratégie and related sources, with their exact text, "
-                        "title, author, dates and language, as captured by cess-archive. "
-                        f"Selection: {selection.describe()}."),
+        "description": (
+            "Every archived version of the publications (articles and content pages) of the Centre "
+            "Européen de Sécurité et de Stratégie and related sources, with their exact text, "
+            "title, author, dates and language, as captured by cess-archive. "
+            f"Selection: {selection.describe()}."
+        ),
         "version": created.strftime("%Y.%m.%d"),
         "created": iso_utc(created),
         "schema_version": SCHEMA_VERSION,
@@ -284,13 +315,31 @@ def datapackage(stats: DatasetStats, files: dict[str, tuple[str, int]], selectio
         "pages": stats.pages,
         "software": software_name(),
         "resources": [
-            resource("records", JSONL_PATH, "jsonl", "application/jsonl",
-                     "The records, one JSON object a line.", encoding="utf-8", schema=schema),
-            resource("records-parquet", PARQUET_PATH, "parquet", "application/vnd.apache.parquet",
-                     "The same records, typed columns; object fields (translations) are JSON text.",
-                     schema=schema),
-            resource("record-schema", SCHEMA_PATH, "json", "application/schema+json",
-                     "JSON Schema of one record (the JSON form).", encoding="utf-8"),
+            resource(
+                "records",
+                JSONL_PATH,
+                "jsonl",
+                "application/jsonl",
+                "The records, one JSON object a line.",
+                encoding="utf-8",
+                schema=schema,
+            ),
+            resource(
+                "records-parquet",
+                PARQUET_PATH,
+                "parquet",
+                "application/vnd.apache.parquet",
+                "The same records, typed columns; object fields (translations) are JSON text.",
+                schema=schema,
+            ),
+            resource(
+                "record-schema",
+                SCHEMA_PATH,
+                "json",
+                "application/schema+json",
+                "JSON Schema of one record (the JSON form).",
+                encoding="utf-8",
+            ),
         ],
     }
 
@@ -301,23 +350,38 @@ def _table(header: list[str], rows: list[list]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def readme(stats: DatasetStats, files: dict[str, tuple[str, int]], selection: Selection, created: datetime,
-           period: tuple[datetime | None, datetime | None], origins: list[tuple[str, str | None]]) -> str:
+def readme(
+    stats: DatasetStats,
+    files: dict[str, tuple[str, int]],
+    selection: Selection,
+    created: datetime,
+    period: tuple[datetime | None, datetime | None],
+    origins: list[tuple[str, str | None]],
+) -> str:
     titles = _source_titles()
     datetime_fields = [f.name for f in FIELDS if f.type == "datetime"]
     names = sorted(stats.by_source) or list(selection.sources)
     sources = ", ".join(f"{titles.get(name, name)} (`{name}`)" for name in names) or TITLE.split(":")[0]
     origin_list = "".join(f"\n  - `{source}`: {url}" for source, url in origins if url)
-    counts = "; ".join(", ".join(f"{count} {key}" for key, count in sorted(counter.items()))
-                       for counter in (stats.by_kind, stats.by_status) if counter)
+    counts = "; ".join(
+        ", ".join(f"{count} {key}" for key, count in sorted(counter.items()))
+        for counter in (stats.by_kind, stats.by_status)
+        if counter
+    )
     crawled = f"{iso_utc(period[0])} to {iso_utc(period[1])}" if period[0] is not None else "no crawl run"
-    captured = (f"content first seen from {iso_utc(stats.first_seen)} to {iso_utc(stats.last_seen)} (last "
-                f"confirmation)" if stats.records else "nothing: the selection is empty")
+    captured = (
+        f"content first seen from {iso_utc(stats.first_seen)} to {iso_utc(stats.last_seen)} (last confirmation)"
+        if stats.records
+        else "nothing: the selection is empty"
+    )
     by_source = _table(["source", "records"], [[f"`{s}`", n] for s, n in sorted(stats.by_source.items())])
-    by_language = _table(["source", "language", "records"],
-                         [[f"`{s}`", f"`{lang}`", n] for (s, lang), n in sorted(stats.by_source_language.items())])
-    contents = _table(["file", "bytes", "sha256"],
-                      [[f"`{name}`", files[name][1], f"`{files[name][0]}`"] for name in sorted(files)])
+    by_language = _table(
+        ["source", "language", "records"],
+        [[f"`{s}`", f"`{lang}`", n] for (s, lang), n in sorted(stats.by_source_language.items())],
+    )
+    contents = _table(
+        ["file", "bytes", "sha256"], [[f"`{name}`", files[name][1], f"`{files[name][0]}`"] for name in sorted(files)]
+    )
     jsonl_sha = files[JSONL_PATH][0]
     return f"""# {TITLE}
 

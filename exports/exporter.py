@@ -28,8 +28,17 @@ from .writers import BINARY_FORMATS, WRITERS, atomic_output
 FORMATS = (*WRITERS, "warc")
 STREAM_BATCH = 500
 
-__all__ = ["FORMATS", "EmptySelection", "ExportError", "ExportResult", "begin_snapshot", "export",
-           "file_sha256", "iter_records", "software_name"]
+__all__ = [
+    "FORMATS",
+    "EmptySelection",
+    "ExportError",
+    "ExportResult",
+    "begin_snapshot",
+    "export",
+    "file_sha256",
+    "iter_records",
+    "software_name",
+]
 
 
 @dataclass(frozen=True)
@@ -67,8 +76,13 @@ def begin_snapshot(session: Session) -> None:
         connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
 
 
-def iter_records(session: Session, selection: Selection | None = None, *, all_versions: bool = False,
-                 include_duplicates: bool = False) -> Iterator[dict]:
+def iter_records(
+    session: Session,
+    selection: Selection | None = None,
+    *,
+    all_versions: bool = False,
+    include_duplicates: bool = False,
+) -> Iterator[dict]:
     """Streams the selected records (typed form), ordered by URL then version."""
     if selection is None:
         selection = Selection(all_versions=all_versions, include_duplicates=include_duplicates)
@@ -97,9 +111,17 @@ def prepare(session: Session, selection: Selection) -> int:
     return count_records(session, selection)
 
 
-def export(session: Session, fmt: str, output: Path | None = None, *, all_versions: bool = False,
-           include_duplicates: bool = False, selection: Selection | None = None, progress: bool = False,
-           stream: IO[bytes] | None = None) -> ExportResult:
+def export(
+    session: Session,
+    fmt: str,
+    output: Path | None = None,
+    *,
+    all_versions: bool = False,
+    include_duplicates: bool = False,
+    selection: Selection | None = None,
+    progress: bool = False,
+    stream: IO[bytes] | None = None,
+) -> ExportResult:
     """Writes the selected records to ``output`` in format ``fmt`` (one of ``FORMATS``), or to the binary
     ``stream`` (standard output) when given.
 
@@ -132,16 +154,24 @@ def export(session: Session, fmt: str, output: Path | None = None, *, all_versio
         raise write_error(target, exc) from None
 
 
-def _write(session: Session, fmt: str, selection: Selection, total: int, handle: IO[bytes], *, filename: str,
-           progress: bool) -> int:
+def _write(
+    session: Session, fmt: str, selection: Selection, total: int, handle: IO[bytes], *, filename: str, progress: bool
+) -> int:
     """Writes the selection to the binary ``handle``; returns the number of records."""
     if fmt == "warc":
         from .warc import write_warc
 
         bar = Progress(count_captures(session, selection), enabled=progress, unit="capture")
         try:
-            stats = write_warc(session, selection, handle, filename=filename, software=software_name(),
-                               total_records=total, progress=bar)
+            stats = write_warc(
+                session,
+                selection,
+                handle,
+                filename=filename,
+                software=software_name(),
+                total_records=total,
+                progress=bar,
+            )
         finally:
             bar.close()
         return stats.records

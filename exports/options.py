@@ -14,5 +14,7 @@ def parse_instant(text: str, option: str) -> datetime:
     try:
         return parse_iso(text)
     except ValueError as exc:
-        raise ExportError(f"{option} expects an ISO 8601 date or date-time (e.g. 2026-03-01 or "
-                          f"2026-03-01T12:00:00Z), got {text!r}: {exc}") from None
+        raise ExportError(
+            f"{option} expects an ISO 8601 date or date-time (e.g. 2026-03-01 or "
+            f"2026-03-01T12:00:00Z), got {text!r}: {exc}"
+        ) from None

@@ -35,8 +35,14 @@ EXTENSIONS = {
 #: Also disagree with every format but warc: our files are not compressed.
 _COMPRESSED = (".gz", ".bz2", ".xz", ".zst", ".zip")
 
-_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-          (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"), (stat.S_ISLNK, "a symbolic link"))
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISLNK, "a symbolic link"),
+)
 
 
 def is_stdout(path: Path | str | None) -> bool:
@@ -73,8 +79,10 @@ def check_output(path: Path) -> None:
     if info is not None and not stat.S_ISREG(info.st_mode):
         kind = kind_of(info)
         if stat.S_ISLNK(info.st_mode):
-            fix = (f"the export is renamed into place and would replace the link: give the real path "
-                   f"{os.path.realpath(path)}, or another file")
+            fix = (
+                f"the export is renamed into place and would replace the link: give the real path "
+                f"{os.path.realpath(path)}, or another file"
+            )
         elif stat.S_ISDIR(info.st_mode):
             fix = "give a file name inside it, or use --dataset DIR for a dataset directory"
         else:
@@ -87,8 +95,10 @@ def check_output(path: Path) -> None:
 def check_stdout(fmt: str, binary: bool) -> None:
     """Refuses to write a binary format to a terminal."""
     if binary and stdout_is_terminal():
-        raise ExportError(f"will not write {fmt} (binary) to a terminal: redirect standard output "
-                          f"(> export{EXTENSIONS[fmt][0]}) or give a file with --output")
+        raise ExportError(
+            f"will not write {fmt} (binary) to a terminal: redirect standard output "
+            f"(> export{EXTENSIONS[fmt][0]}) or give a file with --output"
+        )
 
 
 def extension_warning(fmt: str, path: Path) -> str | None:
@@ -99,19 +109,34 @@ def extension_warning(fmt: str, path: Path) -> str | None:
     for other, extensions in EXTENSIONS.items():
         for extension in extensions:
             if other != fmt and name.endswith(extension):
-                return (f"{Path(path).name} has the extension of {other} but is written as {fmt} "
-                        f"(use --format {other}, or name it *{EXTENSIONS[fmt][0]})")
+                return (
+                    f"{Path(path).name} has the extension of {other} but is written as {fmt} "
+                    f"(use --format {other}, or name it *{EXTENSIONS[fmt][0]})"
+                )
     for extension in _COMPRESSED:
         if name.endswith(extension):
-            return (f"{Path(path).name} has the extension of a compressed file but is written as uncompressed "
-                    f"{fmt} (name it *{EXTENSIONS[fmt][0]})")
+            return (
+                f"{Path(path).name} has the extension of a compressed file but is written as uncompressed "
+                f"{fmt} (name it *{EXTENSIONS[fmt][0]})"
+            )
     return None
 
 
 # errno values the user fixes by choosing another path (exit 2); others (a full disk, an I/O error, a
 # reader that went away) are the environment's (exit 3).
-_USAGE_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT, errno.ENOTDIR, errno.EISDIR,
-                 errno.ENAMETOOLONG, errno.ELOOP, errno.EEXIST, errno.EXDEV, errno.ETXTBSY}
+_USAGE_ERRNOS = {
+    errno.EACCES,
+    errno.EPERM,
+    errno.EROFS,
+    errno.ENOENT,
+    errno.ENOTDIR,
+    errno.EISDIR,
+    errno.ENAMETOOLONG,
+    errno.ELOOP,
+    errno.EEXIST,
+    errno.EXDEV,
+    errno.ETXTBSY,
+}
 _FIXES = {
     errno.ENOSPC: "free some space or write elsewhere",
     errno.EDQUOT: "free some space or write elsewhere",

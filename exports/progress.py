@@ -9,14 +9,23 @@ from collections.abc import Iterable, Iterator
 class Progress:
     """Counts what an export has written. Shows a tqdm bar on stderr only when ``enabled``."""
 
-    def __init__(self, total: int | None = None, *, enabled: bool = False, unit: str = "record",
-                 desc: str = "exporting") -> None:
+    def __init__(
+        self, total: int | None = None, *, enabled: bool = False, unit: str = "record", desc: str = "exporting"
+    ) -> None:
         self.bar = None
         if enabled:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit=unit, desc=desc, file=sys.stderr, dynamic_ncols=True,
-                            leave=False, mininterval=0.2, unit_scale=False)
+            self.bar = tqdm(
+                total=total,
+                unit=unit,
+                desc=desc,
+                file=sys.stderr,
+                dynamic_ncols=True,
+                leave=False,
+                mininterval=0.2,
+                unit_scale=False,
+            )
 
     def advance(self, count: int = 1) -> None:
         if self.bar is not None:

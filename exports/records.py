@@ -18,7 +18,6 @@ from datetime import datetime
 from archive.content import iso_utc
 from archive.models import Page, Version
 
-
 #: Version of the record's schema (semantic versioning): the major number changes when a field is removed,
 #: renamed or changes type or meaning; the minor number when a field is added; the patch number for
 #: documentation only. Exported in ``schema/record.schema.json``, ``datapackage.json`` and Parquet metadata.
@@ -42,31 +41,51 @@ class Field:
 
 FIELDS: tuple[Field, ...] = (
     Field("url", "string", False, "Canonical URL of the page: its identity in the archive.", format="uri"),
-    Field("kind", "string", False, '"article" for blog posts, "page" for other content pages.',
-          enum=("article", "page")),
-    Field("status", "string", False, '"live", or "removed" once the page answers 404/410.',
-          enum=("live", "removed")),
+    Field(
+        "kind", "string", False, '"article" for blog posts, "page" for other content pages.', enum=("article", "page")
+    ),
+    Field("status", "string", False, '"live", or "removed" once the page answers 404/410.', enum=("live", "removed")),
     Field("version", "integer", False, "Version number of this content for the page: 1, 2, …", minimum=1),
     Field("title", "string", True, "Title of the page (og:title or the visible h1, never a cut headline)."),
     Field("author", "string", True, "Author from the page's structured data."),
     Field("published", "datetime", True, "Publication date from the page's metadata (ISO 8601)."),
     Field("modified", "datetime", True, "Last-modified date the page declared when this version was captured."),
     Field("language", "string", True, "Language detected on the text (ISO 639-1)."),
-    Field("language_probability", "number", True, "Probability langdetect gave to that language.",
-          minimum=0, maximum=1),
+    Field(
+        "language_probability", "number", True, "Probability langdetect gave to that language.", minimum=0, maximum=1
+    ),
     Field("declared_language", "string", True, "Language the page declares (<html lang>)."),
     Field("text", "string", False, "Body text without the title, one paragraph a line."),
-    Field("content_sha256", "string", False, "SHA-256 of the versioned content (title, author, published, text).",
-          pattern="^[0-9a-f]{64}$"),
+    Field(
+        "content_sha256",
+        "string",
+        False,
+        "SHA-256 of the versioned content (title, author, published, text).",
+        pattern="^[0-9a-f]{64}$",
+    ),
     Field("first_seen", "datetime", False, "When this content was first captured (UTC)."),
     Field("last_seen", "datetime", False, "When this content was last confirmed (UTC)."),
     Field("source", "string", False, "Name of the source the page was archived from."),
-    Field("language_mismatch", "boolean", False,
-          "True when the detected language differs from the declared one (e.g. French text under /de/)."),
-    Field("translations", "object", False, "Translations of the page from its hreflang links: language -> canonical URL.",
-          format="uri"),
-    Field("duplicate_of", "string", True, "Canonical URL of the original when this page is an untranslated copy of it.",
-          format="uri"),
+    Field(
+        "language_mismatch",
+        "boolean",
+        False,
+        "True when the detected language differs from the declared one (e.g. French text under /de/).",
+    ),
+    Field(
+        "translations",
+        "object",
+        False,
+        "Translations of the page from its hreflang links: language -> canonical URL.",
+        format="uri",
+    ),
+    Field(
+        "duplicate_of",
+        "string",
+        True,
+        "Canonical URL of the original when this page is an untranslated copy of it.",
+        format="uri",
+    ),
 )
 
 FIELD_NAMES = tuple(field.name for field in FIELDS)
@@ -94,8 +113,9 @@ def to_record(version: Version, page: Page, duplicate_of: str | None = None) -> 
         "first_seen": iso_utc(version.first_seen),
         "last_seen": iso_utc(version.last_seen),
         "source": page.source,
-        "language_mismatch": bool(version.language and version.declared_language
-                                  and version.language != version.declared_language),
+        "language_mismatch": bool(
+            version.language and version.declared_language and version.language != version.declared_language
+        ),
         "translations": dict(page.translations or {}),
         "duplicate_of": duplicate_of,
     }

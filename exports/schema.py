@@ -15,8 +15,14 @@ from .records import FIELDS, SCHEMA_VERSION, Field
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
-_JSON_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean",
-               "datetime": "string", "object": "object"}
+_JSON_TYPES = {
+    "string": "string",
+    "integer": "integer",
+    "number": "number",
+    "boolean": "boolean",
+    "datetime": "string",
+    "object": "object",
+}
 
 
 def _json_property(field: Field) -> dict:
@@ -48,8 +54,10 @@ def json_schema() -> dict:
     return {
         "$schema": JSON_SCHEMA_DIALECT,
         "title": "cess-archive record",
-        "description": ("One version of one archived page of the Centre Européen de Sécurité et de Stratégie "
-                        "(and related sources), as exported by cess-archive. Dates are ISO 8601 in UTC."),
+        "description": (
+            "One version of one archived page of the Centre Européen de Sécurité et de Stratégie "
+            "(and related sources), as exported by cess-archive. Dates are ISO 8601 in UTC."
+        ),
         "schema_version": SCHEMA_VERSION,
         "type": "object",
         "properties": {field.name: _json_property(field) for field in FIELDS},
@@ -58,8 +66,14 @@ def json_schema() -> dict:
     }
 
 
-_TABLE_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean",
-                "datetime": "datetime", "object": "object"}
+_TABLE_TYPES = {
+    "string": "string",
+    "integer": "integer",
+    "number": "number",
+    "boolean": "boolean",
+    "datetime": "datetime",
+    "object": "object",
+}
 
 
 def table_schema() -> dict:
@@ -90,16 +104,27 @@ def arrow_schema():
     """The Arrow schema of the Parquet files: typed columns, timestamps in UTC, objects as JSON text."""
     import pyarrow as pa
 
-    types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(),
-             "datetime": pa.timestamp("us", tz="UTC"), "object": pa.string()}
+    types = {
+        "string": pa.string(),
+        "integer": pa.int64(),
+        "number": pa.float64(),
+        "boolean": pa.bool_(),
+        "datetime": pa.timestamp("us", tz="UTC"),
+        "object": pa.string(),
+    }
     fields = []
     for field in FIELDS:
         metadata = {"description": field.description}
         if field.type == "object":
             metadata["encoding"] = "json"
         fields.append(pa.field(field.name, types[field.type], nullable=field.nullable, metadata=metadata))
-    return pa.schema(fields, metadata={"cess_archive.schema_version": SCHEMA_VERSION,
-                                       "cess_archive.record_schema": json.dumps(json_schema(), ensure_ascii=False)})
+    return pa.schema(
+        fields,
+        metadata={
+            "cess_archive.schema_version": SCHEMA_VERSION,
+            "cess_archive.record_schema": json.dumps(json_schema(), ensure_ascii=False),
+        },
+    )
 
 
 _PANDAS_DTYPES = {"string": "str", "integer": "int64", "number": "float64", "boolean": "bool", "datetime": "str"}

@@ -29,7 +29,7 @@ import uuid
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http import HTTPStatus
 from io import BytesIO
 from typing import IO
@@ -37,8 +37,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
-from archive.selection import (Selection, captured_records_query, captures_query, raw_body,
-                               uncaptured_records_query)
+from archive.selection import Selection, captured_records_query, captures_query, raw_body, uncaptured_records_query
 
 from .errors import IntegrityError
 from .progress import Progress
@@ -54,7 +53,7 @@ _NOT_END_TO_END = ("content-encoding", "transfer-encoding")
 
 def warc_date(value: datetime) -> str:
     """WARC-Date: UTC, seconds, and the microseconds when there are any (WARC/1.1 allows them)."""
-    value = value.astimezone(timezone.utc)
+    value = value.astimezone(UTC)
     text = value.strftime("%Y-%m-%dT%H:%M:%S")
     if value.microsecond:
         text += f".{value.microsecond:06d}"
@@ -71,8 +70,9 @@ def _record_id(*parts) -> str:
     return f"<urn:uuid:{uuid.uuid5(_ID_NAMESPACE, name)}>"
 
 
-def capture_record_id(capture_id: int, url: str, fetched_at: datetime, raw_sha256: str | None,
-                      role: str = "response") -> str:
+def capture_record_id(
+    capture_id: int, url: str, fetched_at: datetime, raw_sha256: str | None, role: str = "response"
+) -> str:
     """The id of the record of a capture (``role``: ``response`` — also for a revisit — or ``request``)."""
     return _record_id("capture", role, capture_id, url, warc_date(fetched_at), raw_sha256 or "")
 
@@ -155,26 +155,41 @@ class WarcStats:
     revisits: int = 0
 
 
-def write_warc(session: Session, selection: Selection, handle: IO[bytes], *, filename: str,
-               software: str, total_records: int, progress: Progress | None = None) -> WarcStats:
+def write_warc(
+    session: Session,
+    selection: Selection,
+    handle: IO[bytes],
+    *,
+    filename: str,
+    software: str,
+    total_records: int,
+    progress: Progress | None = None,
+) -> WarcStats:
     """Writes the selection's captures and records to ``handle`` (see the module docstring)."""
     writer = _writer_class()(GzipMembers(handle), gzip=False, warc_version=WARC_VERSION)
     stats = WarcStats()
-    info = writer.create_warcinfo_record(filename, {
-        "software": software,
-        "format": "WARC File Format 1.1",
-        "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
-        "isPartOf": "cess-archive",
-        "description": ("Raw captures of the archived pages (response/revisit with their request) and, in "
-                        "metadata records (application/json), the record of each version extracted from "
-                        "them, linked by WARC-Refers-To."),
-        "selection": selection.describe(),
-        "records": str(total_records),  # as text: warcio leaves out falsy values, and 0 is a count
-        "schema-version": SCHEMA_VERSION,
-        "note": ("Request records are rebuilt from the URL: the original request headers were not kept. "
-                 "Bodies are stored decoded: Content-Encoding and Transfer-Encoding appear as "
-                 "X-Archive-Orig-* headers."),
-    })
+    info = writer.create_warcinfo_record(
+        filename,
+        {
+            "software": software,
+            "format": "WARC File Format 1.1",
+            "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+            "isPartOf": "cess-archive",
+            "description": (
+                "Raw captures of the archived pages (response/revisit with their request) and, in "
+                "metadata records (application/json), the record of each version extracted from "
+                "them, linked by WARC-Refers-To."
+            ),
+            "selection": selection.describe(),
+            "records": str(total_records),  # as text: warcio leaves out falsy values, and 0 is a count
+            "schema-version": SCHEMA_VERSION,
+            "note": (
+                "Request records are rebuilt from the URL: the original request headers were not kept. "
+                "Bodies are stored decoded: Content-Encoding and Transfer-Encoding appear as "
+                "X-Archive-Orig-* headers."
+            ),
+        },
+    )
     writer.write_record(info)
     warcinfo_id = info.rec_headers.get_header("WARC-Record-ID")
 
@@ -187,26 +202,38 @@ def write_warc(session: Session, selection: Selection, handle: IO[bytes], *, fil
         revisit = sha is not None and row["original_id"] != row["capture_id"]
         if revisit:
             size = row["raw_size"] or 0
-            original_id = capture_record_id(row["original_id"], row["original_url"],
-                                            row["original_fetched_at"], sha)
+            original_id = capture_record_id(row["original_id"], row["original_url"], row["original_fetched_at"], sha)
             record = writer.create_revisit_record(
-                url, sha256_digest(sha), row["original_url"], warc_date(row["original_fetched_at"]),
+                url,
+                sha256_digest(sha),
+                row["original_url"],
+                warc_date(row["original_fetched_at"]),
                 http_headers=http_response_headers(row["http_status"], row["headers"], size),
-                warc_headers_dict={"WARC-Record-ID": response_id, **common, "WARC-Refers-To": original_id})
+                warc_headers_dict={"WARC-Record-ID": response_id, **common, "WARC-Refers-To": original_id},
+            )
             stats.revisits += 1
         else:
             body = raw_body(session, sha) if sha is not None else b""
             record = writer.create_warc_record(
-                url, "response", payload=BytesIO(body), length=len(body),
+                url,
+                "response",
+                payload=BytesIO(body),
+                length=len(body),
                 http_headers=http_response_headers(row["http_status"], row["headers"], len(body)),
-                warc_headers_dict={"WARC-Record-ID": response_id, **common})
+                warc_headers_dict={"WARC-Record-ID": response_id, **common},
+            )
             if sha is not None and record.rec_headers.get_header("WARC-Payload-Digest") != sha256_digest(sha):
-                raise IntegrityError(f"the raw body {sha} of capture {row['capture_id']} does not match its "
-                                     f"SHA-256: the archive is damaged")
+                raise IntegrityError(
+                    f"the raw body {sha} of capture {row['capture_id']} does not match its "
+                    f"SHA-256: the archive is damaged"
+                )
             stats.responses += 1
         request = writer.create_warc_record(
-            url, "request", http_headers=http_request_headers(url),
-            warc_headers_dict={"WARC-Record-ID": request_id, **common})
+            url,
+            "request",
+            http_headers=http_request_headers(url),
+            warc_headers_dict={"WARC-Record-ID": request_id, **common},
+        )
         writer.write_request_response_pair(request, record)
         stats.captures += 1
 
@@ -214,27 +241,40 @@ def write_warc(session: Session, selection: Selection, handle: IO[bytes], *, fil
         record = json_record(record_from_row(row))
         body = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         headers = {
-            "WARC-Record-ID": version_record_id(record["url"], record["version"], record["content_sha256"],
-                                                row["first_seen"]),
+            "WARC-Record-ID": version_record_id(
+                record["url"], record["version"], record["content_sha256"], row["first_seen"]
+            ),
             "WARC-Date": warc_date(row["first_seen"]),
             "WARC-Warcinfo-ID": warcinfo_id,
         }
         if row.get("capture_id") is not None:
             capture_url, fetched_at = row["capture_url"], row["capture_fetched_at"]
-            headers.update({
-                "WARC-Refers-To": capture_record_id(row["capture_id"], capture_url, fetched_at,
-                                                    row["capture_raw_sha256"]),
-                "WARC-Refers-To-Target-URI": capture_url,
-                "WARC-Refers-To-Date": warc_date(fetched_at)})
-        writer.write_record(writer.create_warc_record(
-            record["url"], "metadata", payload=BytesIO(body), length=len(body),
-            warc_content_type="application/json", warc_headers_dict=headers))
+            headers.update(
+                {
+                    "WARC-Refers-To": capture_record_id(
+                        row["capture_id"], capture_url, fetched_at, row["capture_raw_sha256"]
+                    ),
+                    "WARC-Refers-To-Target-URI": capture_url,
+                    "WARC-Refers-To-Date": warc_date(fetched_at),
+                }
+            )
+        writer.write_record(
+            writer.create_warc_record(
+                record["url"],
+                "metadata",
+                payload=BytesIO(body),
+                length=len(body),
+                warc_content_type="application/json",
+                warc_headers_dict=headers,
+            )
+        )
         stats.records += 1
 
     # Two streams in the same order (capture time, capture id): each version's metadata record follows
     # the capture it was extracted from.
-    records = iter(session.execute(captured_records_query(selection)
-                                   .execution_options(yield_per=STREAM_BATCH)).mappings())
+    records = iter(
+        session.execute(captured_records_query(selection).execution_options(yield_per=STREAM_BATCH)).mappings()
+    )
     pending = next(records, None)
     captures = session.execute(captures_query(selection).execution_options(yield_per=STREAM_BATCH)).mappings()
     for row in captures:

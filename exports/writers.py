@@ -15,7 +15,7 @@ import json
 import math
 import os
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
@@ -130,7 +130,7 @@ PARQUET_COMPRESSION = "snappy"
 def _as_datetime(value) -> datetime | None:
     if value is None or isinstance(value, datetime):
         return value
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
 
 
 class ParquetSink:
@@ -142,9 +142,13 @@ class ParquetSink:
         from .schema import arrow_schema
 
         self.schema = arrow_schema()
-        self.writer = pq.ParquetWriter(handle, self.schema, compression=PARQUET_COMPRESSION,
-                                       version="2.6", use_dictionary=["kind", "status", "language",
-                                                                      "declared_language", "source"])
+        self.writer = pq.ParquetWriter(
+            handle,
+            self.schema,
+            compression=PARQUET_COMPRESSION,
+            version="2.6",
+            use_dictionary=["kind", "status", "language", "declared_language", "source"],
+        )
         self.count = 0
         self._reset()
 
@@ -171,8 +175,7 @@ class ParquetSink:
         import pyarrow as pa
 
         if self.rows:
-            arrays = [pa.array(self.columns[field.name], type=self.schema.field(field.name).type)
-                      for field in FIELDS]
+            arrays = [pa.array(self.columns[field.name], type=self.schema.field(field.name).type) for field in FIELDS]
             self.writer.write_table(pa.Table.from_arrays(arrays, schema=self.schema))
             del arrays
             pa.default_memory_pool().release_unused()

@@ -15,8 +15,16 @@ import pytest
 CLI = str(Path(sys.executable).with_name("cess-archive"))
 
 # Test crawls: no politeness delay against our own loopback server, quiet logs.
-FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
-        "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "--log-level", "WARNING"]
+FAST = [
+    "--set",
+    "DOWNLOAD_DELAY=0",
+    "--set",
+    "AUTOTHROTTLE_ENABLED=False",
+    "--set",
+    "CONCURRENT_REQUESTS_PER_DOMAIN=8",
+    "--log-level",
+    "WARNING",
+]
 
 
 def path_of(url: str) -> str:
@@ -39,8 +47,9 @@ def cess(*args: str, timeout: float = 300, env: dict | None = None) -> Result:
     """Runs the installed ``cess-archive`` console script, as an operator would."""
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     full_env.pop("CESS_ARCHIVE_DB", None)
-    proc = subprocess.run([CLI, *args], capture_output=True, text=True, timeout=timeout, env=full_env,
-                          stdin=subprocess.DEVNULL)
+    proc = subprocess.run(
+        [CLI, *args], capture_output=True, text=True, timeout=timeout, env=full_env, stdin=subprocess.DEVNULL
+    )
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
@@ -63,7 +72,7 @@ def site():
         yield local_site
 
 
-@pytest.fixture()
+@pytest.fixture
 def fresh_site(site):
     """The local copy in its initial state, with an empty request log; reset again afterwards."""
     site.state.reset()
@@ -74,7 +83,7 @@ def fresh_site(site):
     site.state.clear_faults()
 
 
-@pytest.fixture()
+@pytest.fixture
 def db_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'archive.sqlite'}"
 
@@ -82,7 +91,7 @@ def db_url(tmp_path) -> str:
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
-@pytest.fixture()
+@pytest.fixture
 def pg_url():
     """A schema of its own on the PostgreSQL server at 127.0.0.1:5432 (database ``test``, trust auth).
 
@@ -125,7 +134,7 @@ def archived(site, tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture()
+@pytest.fixture
 def archive_copy(archived, tmp_path) -> Path:
     """A private copy of the session's archive, to check that a command leaves it byte-identical."""
     import shutil

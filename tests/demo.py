@@ -41,8 +41,10 @@ def main() -> None:
     with LocalSite() as site:
         print(f"local copy of the site at {site.base_url}\n")
         cess("crawl", "--base-url", site.base_url, "--db", db, *LOCAL)
-        print("\nthe site changes: a new Wix build and a republished post (template only), an edited "
-              "paragraph, a new title, a deleted post, a renamed slug, a new post\n")
+        print(
+            "\nthe site changes: a new Wix build and a republished post (template only), an edited "
+            "paragraph, a new title, a deleted post, a renamed slug, a new post\n"
+        )
         state = site.state
         state.rebuild()
         state.republish(SEED_001_SLUG)
@@ -50,9 +52,14 @@ def main() -> None:
         state.set_title(SPACE.slug, "Espace : la guerre des satellites est déjà là")
         state.delete_post(LNG_TERMINALS.slug)
         state.rename_post(DRONES.slug, "drones-et-infrastructures-critiques")
-        state.add_post("note-de-conjoncture-hiver-2026", "Note de conjoncture : hiver 2026",
-                       ["Le Centre publie sa note de conjoncture sur les menaces de l’hiver 2026.",
-                        "Trois tendances se dégagent : pression hybride, cybercriminalité, ingérences."])
+        state.add_post(
+            "note-de-conjoncture-hiver-2026",
+            "Note de conjoncture : hiver 2026",
+            [
+                "Le Centre publie sa note de conjoncture sur les menaces de l’hiver 2026.",
+                "Trois tendances se dégagent : pression hybride, cybercriminalité, ingérences.",
+            ],
+        )
         cess("crawl", "--base-url", site.base_url, "--db", db, *LOCAL)
         edited = site.url(f"/post/{SEED_000_SLUG}")
     print()
@@ -62,8 +69,7 @@ def main() -> None:
     print()
     cess("diff", edited, "--db", db)
     print()
-    cess("export", "--format", "jsonl", "--output", str(export_path), "--db", db, "--all-versions",
-         "--include-removed")
+    cess("export", "--format", "jsonl", "--output", str(export_path), "--db", db, "--all-versions", "--include-removed")
     cess("runs", "--db", db)
     records = [json.loads(line) for line in export_path.read_text(encoding="utf-8").splitlines()]
     pages = {r["url"] for r in records}

@@ -96,9 +96,14 @@ def _five_changes(state: SiteState) -> None:
     state.set_title(SPACE.slug, "Espace : la guerre des satellites est déjà là")
     state.delete_post(LNG_TERMINALS.slug)
     state.rename_post(DRONES.slug, MOVED_SLUG)
-    state.add_post(ADDED_SLUG, "Note de conjoncture : hiver 2026",
-                   ["Le Centre publie sa note de conjoncture sur les menaces de l’hiver 2026.",
-                    "Trois tendances se dégagent : la pression hybride, la cybercriminalité et les ingérences."])
+    state.add_post(
+        ADDED_SLUG,
+        "Note de conjoncture : hiver 2026",
+        [
+            "Le Centre publie sa note de conjoncture sur les menaces de l’hiver 2026.",
+            "Trois tendances se dégagent : la pression hybride, la cybercriminalité et les ingérences.",
+        ],
+    )
 
 
 def _edits_restoration_removal(state: SiteState) -> None:
@@ -122,42 +127,69 @@ def _next_changes(state: SiteState) -> None:
     state.restore_post(ADDED_SLUG)
     state.delete_post(BALKANS.slug)
     state.rename_post(ORGANISED_CRIME.slug, NEXT_MOVED_SLUG)
-    state.add_post(NEXT_ADDED_SLUG, "Note de conjoncture : printemps 2027",
-                   ["Le Centre publie sa note de conjoncture sur les menaces du printemps 2027.",
-                    "La pression hybride demeure la première menace pour les infrastructures européennes."])
+    state.add_post(
+        NEXT_ADDED_SLUG,
+        "Note de conjoncture : printemps 2027",
+        [
+            "Le Centre publie sa note de conjoncture sur les menaces du printemps 2027.",
+            "La pression hybride demeure la première menace pour les infrastructures européennes.",
+        ],
+    )
 
 
 FIXTURE_STEPS: tuple[Step, ...] = (
     Step("first crawl", _first, None),
-    Step("rebuild, edit, retitling, removal, move, new post", _five_changes, frozenset({
-        ("edited", SAHEL.path),
-        ("retitled", SPACE.path),
-        ("removed", LNG_TERMINALS.path),
-        ("moved", f"/post/{MOVED_SLUG}"),
-        ("new", ADDED_PATH),
-    })),
-    Step("second edit, an original with its untranslated copy, a restoration, a removal",
-         _edits_restoration_removal, frozenset({
-             ("edited", SAHEL.path),
-             ("edited", BLACK_SEA.path),
-             ("edited", f"/de/post/{BLACK_SEA.slug}"),
-             ("restored", LNG_TERMINALS.path),
-             ("removed", ADDED_PATH),
-         })),
+    Step(
+        "rebuild, edit, retitling, removal, move, new post",
+        _five_changes,
+        frozenset(
+            {
+                ("edited", SAHEL.path),
+                ("retitled", SPACE.path),
+                ("removed", LNG_TERMINALS.path),
+                ("moved", f"/post/{MOVED_SLUG}"),
+                ("new", ADDED_PATH),
+            }
+        ),
+    ),
+    Step(
+        "second edit, an original with its untranslated copy, a restoration, a removal",
+        _edits_restoration_removal,
+        frozenset(
+            {
+                ("edited", SAHEL.path),
+                ("edited", BLACK_SEA.path),
+                ("edited", f"/de/post/{BLACK_SEA.slug}"),
+                ("restored", LNG_TERMINALS.path),
+                ("removed", ADDED_PATH),
+            }
+        ),
+    ),
     # only the republished post and the failing one change: every other page answers 304
-    Step("a republication while a post answers 503", _republication, frozenset(),
-         faults=_unavailable_post, crawl_args=("--set", "RETRY_TIMES=1"), exit_code=1),
+    Step(
+        "a republication while a post answers 503",
+        _republication,
+        frozenset(),
+        faults=_unavailable_post,
+        crawl_args=("--set", "RETRY_TIMES=1"),
+        exit_code=1,
+    ),
 )
 
-NEXT_STEP = Step("after the upgrade: edit, retitling, restoration, removal, move, new post", _next_changes,
-                 frozenset({
-                     ("edited", SEED_001.path),
-                     ("retitled", TERRORISM.path),
-                     ("restored", ADDED_PATH),
-                     ("removed", BALKANS.path),
-                     ("moved", f"/post/{NEXT_MOVED_SLUG}"),
-                     ("new", f"/post/{NEXT_ADDED_SLUG}"),
-                 }))
+NEXT_STEP = Step(
+    "after the upgrade: edit, retitling, restoration, removal, move, new post",
+    _next_changes,
+    frozenset(
+        {
+            ("edited", SEED_001.path),
+            ("retitled", TERRORISM.path),
+            ("restored", ADDED_PATH),
+            ("removed", BALKANS.path),
+            ("moved", f"/post/{NEXT_MOVED_SLUG}"),
+            ("new", f"/post/{NEXT_ADDED_SLUG}"),
+        }
+    ),
+)
 
 
 def legacy_site() -> LocalSite:

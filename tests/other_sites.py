@@ -18,8 +18,12 @@ SEED_003 = Path(__file__).resolve().parent / "fixtures" / "seeds" / "003_partici
 POST_PATH = "/posts/3wo8W6K733zNs1vv3ue4el/ue-kazakhstan-construire-ensemble-une-autonomie-strategique"
 CP1252_PATH = "/posts/9QzT1kLmN0pR2sUv/archives-defense-europeenne"
 EMPTY_PATH = "/posts/7hJkL0pQ2rS4tU6v/galerie-photos"
-HEADINGS = {"Un tournant géopolitique partagé", "La norme : pilier d’un partenariat équilibré",
-            "Une relation franco-kazakh au cœur des enjeux", "Une autonomie qui unit, pas qui isole"}
+HEADINGS = {
+    "Un tournant géopolitique partagé",
+    "La norme : pilier d’un partenariat équilibré",
+    "Une relation franco-kazakh au cœur des enjeux",
+    "Une autonomie qui unit, pas qui isole",
+}
 CAPTION = "Retout sur le déplacement présidentiel au Kazakhstan en 2024"
 
 
@@ -31,7 +35,7 @@ class StaticSite:
         site = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - the http.server API
+            def do_GET(self):
                 path = urlsplit(self.path).path
                 site.requests.append(path)
                 status, content_type, body = site.pages.get(path, (404, "text/html", b"<h1>404</h1>"))
@@ -100,20 +104,32 @@ def participant_site() -> StaticSite:
         if line in HEADINGS:
             body.append(f"<h2>{escape(line)}</h2>")
         elif line == CAPTION:
-            body.append(f'<figure class="video"><iframe title="vidéo" src="about:blank"></iframe>'
-                        f"<figcaption>{escape(line)}</figcaption></figure>")
+            body.append(
+                f'<figure class="video"><iframe title="vidéo" src="about:blank"></iframe>'
+                f"<figcaption>{escape(line)}</figcaption></figure>"
+            )
         else:
             body.append(f"<p>{escape(line).replace(' km', '&#8239;km')}</p>")
-    cp1252_text = ("<p>Archives : la défense européenne, vingt ans après. Les États membres n’ont cessé de "
-                   "débattre d’une « autonomie stratégique » sans jamais en fixer le périmètre.</p>"
-                   "<p>Ce texte d’archive, publié avant la refonte du site, est conservé tel quel.</p>")
-    return StaticSite({
-        POST_PATH: (200, "text/html; charset=utf-8", _page(title, "\n".join(body)).encode("utf-8")),
-        CP1252_PATH: (200, "text/html", _page("Défense européenne : archives", cp1252_text,
-                                              charset="windows-1252").encode("cp1252")),
-        EMPTY_PATH: (200, "text/html; charset=utf-8", _page("Galerie photos", '<div class="gallery"></div>')
-                     .encode("utf-8")),
-    })
+    cp1252_text = (
+        "<p>Archives : la défense européenne, vingt ans après. Les États membres n’ont cessé de "
+        "débattre d’une « autonomie stratégique » sans jamais en fixer le périmètre.</p>"
+        "<p>Ce texte d’archive, publié avant la refonte du site, est conservé tel quel.</p>"
+    )
+    return StaticSite(
+        {
+            POST_PATH: (200, "text/html; charset=utf-8", _page(title, "\n".join(body)).encode("utf-8")),
+            CP1252_PATH: (
+                200,
+                "text/html",
+                _page("Défense européenne : archives", cp1252_text, charset="windows-1252").encode("cp1252"),
+            ),
+            EMPTY_PATH: (
+                200,
+                "text/html; charset=utf-8",
+                _page("Galerie photos", '<div class="gallery"></div>').encode("utf-8"),
+            ),
+        }
+    )
 
 
 class RawSite:
@@ -142,7 +158,8 @@ class RawSite:
                 path = urlsplit(data.split(b" ", 2)[1].decode("latin-1")).path
                 site.requests.append(path)
                 raw, hang = site.answers.get(
-                    path, (b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", 0))
+                    path, (b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", 0)
+                )
                 try:
                     self.request.sendall(raw)
                     site.stopping.wait(hang)

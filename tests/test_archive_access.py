@@ -35,12 +35,15 @@ READ_COMMANDS = {
     "show": ("show", "{url}"),
     "diff": ("diff", "{url}"),
 }
-ACCEPTED = "--db expects a file path or a database URL such as sqlite:///data/archive.sqlite or " \
-           "postgresql+psycopg://user@host/db, got "
+ACCEPTED = (
+    "--db expects a file path or a database URL such as sqlite:///data/archive.sqlite or "
+    "postgresql+psycopg://user@host/db, got "
+)
 NOBODY = 65534
 
 
 # --- helpers -------------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def article_url(archived) -> str:
@@ -103,8 +106,7 @@ PLAIN_PATHS = [(command, form) for command in sorted(READ_COMMANDS) for form in 
 
 @pytest.mark.parametrize(("command", "form"), [*PLAIN_PATHS, ("runs", "home")])
 def test_a_plain_path_is_an_sqlite_archive(archive_copy, article_url, tmp_path, command, form):
-    db = {"relative": os.path.relpath(archive_copy), "absolute": str(archive_copy),
-          "home": "~/archive.sqlite"}[form]
+    db = {"relative": os.path.relpath(archive_copy), "absolute": str(archive_copy), "home": "~/archive.sqlite"}[form]
     digest, before = file_digest(archive_copy), listing(tmp_path)
     result = cess(*read_args(command, article_url, tmp_path), "--db", db, env={"HOME": str(tmp_path)})
     assert_read(result, command)
@@ -127,23 +129,23 @@ BAD_DB = {
     "http://[::1": ACCEPTED + "'http://[::1'",
     "": ACCEPTED + "''",
     "mysql://user@127.0.0.1/archive": "MySQL is not supported (mysql://): the archive is kept in SQLite or "
-                                      "PostgreSQL, e.g. sqlite:///data/archive.sqlite or "
-                                      "postgresql+psycopg://user@host/db",
+    "PostgreSQL, e.g. sqlite:///data/archive.sqlite or "
+    "postgresql+psycopg://user@host/db",
     "oracle://user@127.0.0.1/archive": "Oracle is not supported (oracle://): the archive is kept in SQLite or "
-                                       "PostgreSQL, e.g. sqlite:///data/archive.sqlite or "
-                                       "postgresql+psycopg://user@host/db",
+    "PostgreSQL, e.g. sqlite:///data/archive.sqlite or "
+    "postgresql+psycopg://user@host/db",
     "postgresql+psycopg2://user@127.0.0.1/archive": "the PostgreSQL driver psycopg2 is not installed: use "
-                                                    "postgresql+psycopg:// (psycopg 3; pip install "
-                                                    "'cess-archive[postgresql]')",
+    "postgresql+psycopg:// (psycopg 3; pip install "
+    "'cess-archive[postgresql]')",
     "postgresql+asyncpg://user@127.0.0.1/archive": "the PostgreSQL driver asyncpg is not supported: use "
-                                                   "postgresql+psycopg:// (psycopg 3; pip install "
-                                                   "'cess-archive[postgresql]')",
+    "postgresql+psycopg:// (psycopg 3; pip install "
+    "'cess-archive[postgresql]')",
     "sqlite://": "--db: an in-memory SQLite database cannot hold an archive; pass a file path",
     "sqlite:///:memory:": "--db: an in-memory SQLite database cannot hold an archive; pass a file path",
     "sqlite:////no/such/dir/archive.sqlite": "no archive at /no/such/dir/archive.sqlite: run 'cess-archive "
-                                             "crawl' first, or pass --db",
+    "crawl' first, or pass --db",
     "/no/such/dir/archive.sqlite": "no archive at /no/such/dir/archive.sqlite: run 'cess-archive crawl' first, "
-                                   "or pass --db",
+    "or pass --db",
     "/dev/null": "/dev/null is not a regular file, so not an SQLite archive",
 }
 
@@ -156,14 +158,14 @@ def skip_unless_psycopg_alone(db: str) -> None:
 
 
 @pytest.mark.parametrize("db", sorted(BAD_DB))
-def test_a_bad_db_is_one_line(tmp_path, db, command="runs"):
+def test_a_bad_db_is_one_line(tmp_path, db):
     skip_unless_psycopg_alone(db)
-    result = cess(*read_args(command, "", tmp_path), "--db", db)
+    result = cess(*read_args("runs", "", tmp_path), "--db", db)
     assert one_line_error(result, 2) == BAD_DB[db]
     assert listing(tmp_path) == [] and not Path("/no/such/dir").exists()
 
 
-@pytest.fixture()
+@pytest.fixture
 def not_archives(tmp_path) -> Path:
     """A text file, an empty file, a directory and an SQLite database of another application."""
     (tmp_path / "notes.txt").write_text("not a database\n")
@@ -188,9 +190,16 @@ def snapshot(directory: Path) -> dict[str, str | None]:
     return {p.name: (file_digest(p) if p.is_file() else None) for p in directory.iterdir()}
 
 
-@pytest.mark.parametrize(("name", "command"), [("notes.txt", command) for command in sorted(READ_COMMANDS)]
-                         + [(name, command) for name in sorted(NOT_ARCHIVES) if name != "notes.txt"
-                            for command in ("export", "runs", "show")])
+@pytest.mark.parametrize(
+    ("name", "command"),
+    [("notes.txt", command) for command in sorted(READ_COMMANDS)]
+    + [
+        (name, command)
+        for name in sorted(NOT_ARCHIVES)
+        if name != "notes.txt"
+        for command in ("export", "runs", "show")
+    ],
+)
 def test_what_is_not_an_archive_is_left_alone(not_archives, article_url, command, name):
     out = not_archives / "folder"
     before = snapshot(not_archives)
@@ -202,12 +211,14 @@ def test_what_is_not_an_archive_is_left_alone(not_archives, article_url, command
 def test_a_relative_path_says_where_it_looked(tmp_path):
     db = os.path.relpath(tmp_path / "missing.sqlite")
     result = cess("runs", "--db", db)
-    assert one_line_error(result, 2) == (f"no archive at {db} (that is {tmp_path / 'missing.sqlite'}): "
-                                         f"run 'cess-archive crawl' first, or pass --db")
+    assert one_line_error(result, 2) == (
+        f"no archive at {db} (that is {tmp_path / 'missing.sqlite'}): run 'cess-archive crawl' first, or pass --db"
+    )
     assert listing(tmp_path) == []
 
 
 # --- crawl: no silent new archive -------------------------------------------------------------------------
+
 
 def crawl_nowhere(db: str) -> Result:
     """A crawl that must stop at ``--db``, before fetching anything (the site would not answer anyway)."""
@@ -226,8 +237,9 @@ def test_a_crawl_into_a_missing_relative_directory_says_where(tmp_path):
     db = os.path.relpath(tmp_path / "no" / "such" / "a.sqlite")
     result = crawl_nowhere(db)
     parent = os.path.dirname(db)
-    assert one_line_error(result, 2) == (f"directory {parent} (that is {tmp_path / 'no' / 'such'}) does not "
-                                         f"exist: create it first, or check the path")
+    assert one_line_error(result, 2) == (
+        f"directory {parent} (that is {tmp_path / 'no' / 'such'}) does not exist: create it first, or check the path"
+    )
     assert listing(tmp_path) == []
 
 
@@ -235,7 +247,7 @@ CRAWL_REFUSALS = {
     "notes.txt": "{path} is not an SQLite database",
     "folder": "{path} is a directory, not an SQLite archive file",
     "foreign.sqlite": "{path} is not a cess-archive archive: it holds other tables (notes), and the archive's "
-                      "tables are not added to them",
+    "tables are not added to them",
 }
 
 
@@ -269,8 +281,17 @@ def test_a_schema_left_half_made_by_a_killed_first_crawl_is_completed(tmp_path):
     assert "holds other tables (notes)" in one_line_error(result, 2)
 
 
-@pytest.mark.parametrize("db", ["mysql://user@127.0.0.1/archive", "postgresql+psycopg2://user@127.0.0.1/archive",
-                                "oracle://user@127.0.0.1/archive", "x://", "sqlite://", "/dev/null"])
+@pytest.mark.parametrize(
+    "db",
+    [
+        "mysql://user@127.0.0.1/archive",
+        "postgresql+psycopg2://user@127.0.0.1/archive",
+        "oracle://user@127.0.0.1/archive",
+        "x://",
+        "sqlite://",
+        "/dev/null",
+    ],
+)
 def test_a_crawl_refuses_an_unusable_db(db):
     skip_unless_psycopg_alone(db)
     result = crawl_nowhere(db)
@@ -291,13 +312,14 @@ def test_the_reprocess_command_needs_an_archive(not_archives):
 
 # --- reading without writing ---------------------------------------------------------------------------------
 
+
 def test_the_read_only_engine_cannot_write(archive_copy):
     digest, before = file_digest(archive_copy), listing(archive_copy.parent)
     engine = make_engine(str(archive_copy), read_only=True)
     try:
         with engine.connect() as connection:
             assert connection.execute(text("SELECT count(*) FROM pages")).scalar() > 0
-            with pytest.raises(OperationalError, match="readonly|read-only|query_only"):
+            with pytest.raises(OperationalError, match=r"readonly|read-only|query_only"):
                 connection.execute(text("DELETE FROM events"))
     finally:
         engine.dispose()
@@ -325,6 +347,7 @@ def test_a_write_ahead_log_is_read_and_never_checkpointed(archive_copy, tmp_path
 
 # as another user: chmod means nothing to root
 
+
 def _as_nobody() -> list[str] | None:
     if os.geteuid() != 0:
         return []
@@ -342,12 +365,13 @@ def cess_as_nobody(*args: str, home: Path) -> Result:
         pytest.skip("running as root and neither setpriv nor runuser is installed: cannot drop privileges")
     env = {k: v for k, v in os.environ.items() if k != "CESS_ARCHIVE_DB"}
     env.update(PYTHONUNBUFFERED="1", HOME=str(home))
-    proc = subprocess.run([*prefix, CLI, *args], capture_output=True, text=True, timeout=120, env=env,
-                          stdin=subprocess.DEVNULL, cwd=home)
+    proc = subprocess.run(
+        [*prefix, CLI, *args], capture_output=True, text=True, timeout=120, env=env, stdin=subprocess.DEVNULL, cwd=home
+    )
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
-@pytest.fixture()
+@pytest.fixture
 def shared_tree(archived):
     """A directory tree an unprivileged user can reach (pytest's own is private to us), with an
     ``out`` directory that user can write."""
@@ -376,8 +400,9 @@ def place_archive(archived: Path, directory: Path, *, file_mode: int, dir_mode: 
 def test_reading_a_file_it_cannot_write(archived, shared_tree, article_url, command):
     path = place_archive(archived, shared_tree / "archive", file_mode=0o444, dir_mode=0o777)
     digest, before = file_digest(path), listing(path.parent)
-    result = cess_as_nobody(*read_args(command, article_url, shared_tree / "out"), "--db", str(path),
-                            home=shared_tree / "out")
+    result = cess_as_nobody(
+        *read_args(command, article_url, shared_tree / "out"), "--db", str(path), home=shared_tree / "out"
+    )
     assert_read(result, command)
     assert_read_left_alone(path, digest, before)
 
@@ -386,8 +411,9 @@ def test_reading_a_file_it_cannot_write(archived, shared_tree, article_url, comm
 def test_reading_in_a_directory_it_cannot_write(archived, shared_tree, article_url, command):
     path = place_archive(archived, shared_tree / "archive", file_mode=0o644, dir_mode=0o555)
     digest, before = file_digest(path), listing(path.parent)
-    result = cess_as_nobody(*read_args(command, article_url, shared_tree / "out"), "--db", str(path),
-                            home=shared_tree / "out")
+    result = cess_as_nobody(
+        *read_args(command, article_url, shared_tree / "out"), "--db", str(path), home=shared_tree / "out"
+    )
     assert_read(result, command)
     assert file_digest(path) == digest and listing(path.parent) == before
 
@@ -410,19 +436,21 @@ def test_an_unreadable_write_ahead_log_is_one_line(archived, shared_tree):
     result = cess_as_nobody("runs", "--db", str(crashed / "archive.sqlite"), home=shared_tree / "out")
     assert one_line_error(result, 3) == (
         f"cannot read {crashed / 'archive.sqlite'} read-only: its write-ahead log archive.sqlite-wal holds "
-        f"changes, and archive.sqlite-shm cannot be created beside it (the directory is not writable)")
+        f"changes, and archive.sqlite-shm cannot be created beside it (the directory is not writable)"
+    )
     assert snapshot(crashed) == before
 
 
-@pytest.fixture()
+@pytest.fixture
 def read_only_fs(archived, tmp_path):
     """A copy of the archive on a read-only file system (a tmpfs remounted read-only)."""
     mount_point = tmp_path / "ro"
     mount_point.mkdir()
     if os.geteuid() != 0:
         pytest.skip("mounting a read-only file system needs root")
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount_point)],
-                             capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount_point)], capture_output=True, text=True
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
     try:
@@ -452,13 +480,19 @@ def test_a_crawl_on_a_read_only_file_system_cannot_run(read_only_fs):
 
 # --- PostgreSQL ------------------------------------------------------------------------------------------------
 
+
 def pg_tables(pg_url: str) -> list[str]:
     engine = make_engine(pg_url, create=False)
     try:
         with engine.connect() as connection:
-            return list(connection.execute(text(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
-                "ORDER BY table_name")).scalars())
+            return list(
+                connection.execute(
+                    text(
+                        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+                        "ORDER BY table_name"
+                    )
+                ).scalars()
+            )
     finally:
         engine.dispose()
 
@@ -495,8 +529,9 @@ def test_a_crawl_does_not_add_tables_to_a_foreign_postgresql_schema(pg_url):
     engine.dispose()
     result = crawl_nowhere(pg_url)
     message = one_line_error(result, 2)
-    assert message.endswith("is not a cess-archive archive: it holds other tables (notes), and the archive's "
-                            "tables are not added to them"), message
+    assert message.endswith(
+        "is not a cess-archive archive: it holds other tables (notes), and the archive's tables are not added to them"
+    ), message
     assert pg_tables(pg_url) == ["notes"]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, text
@@ -11,10 +11,10 @@ from sqlalchemy import func, select, text
 from archive import Content, Fetched, Outcome, make_engine, make_sessionmaker, record_capture, start_run
 from archive.models import Capture, Page, PageAlias, RawBlob, Run, Version
 
-T0 = datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 
 
-@pytest.fixture()
+@pytest.fixture
 def Session(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'archive.sqlite'}")
     yield make_sessionmaker(engine)
@@ -22,22 +22,44 @@ def Session(tmp_path):
 
 
 def content(text="Premier paragraphe.\nSecond paragraphe.", title="Titre", **extra) -> Content:
-    fields = dict(title=title, author="Thierry-Paul Valette", published=T0 - timedelta(days=3),
-                  modified=T0 - timedelta(days=1), text=text, language="fr", extractor="test/1")
+    fields = dict(
+        title=title,
+        author="Thierry-Paul Valette",
+        published=T0 - timedelta(days=3),
+        modified=T0 - timedelta(days=1),
+        text=text,
+        language="fr",
+        extractor="test/1",
+    )
     fields.update(extra)
     return Content(**fields)
 
 
 def fetched(url="https://example.org/post/a", body=b"<html>raw</html>", at=T0) -> Fetched:
-    return Fetched(requested_url=url, url=url, status=200, body=body, fetched_at=at,
-                   headers={"Content-Type": "text/html; charset=utf-8", "ETag": '"abc"'})
+    return Fetched(
+        requested_url=url,
+        url=url,
+        status=200,
+        body=body,
+        fetched_at=at,
+        headers={"Content-Type": "text/html; charset=utf-8", "ETag": '"abc"'},
+    )
 
 
-def store(Session, run_id, item_content, *, at=T0, body=b"<html>raw</html>", url="https://example.org/post/a",
-          aliases=()):
+def store(
+    Session, run_id, item_content, *, at=T0, body=b"<html>raw</html>", url="https://example.org/post/a", aliases=()
+):
     with Session.begin() as session:
-        return record_capture(session, run_id=run_id, source="cess", kind="article", page_url=url,
-                              fetched=fetched(url, body, at), content=item_content, aliases=aliases)
+        return record_capture(
+            session,
+            run_id=run_id,
+            source="cess",
+            kind="article",
+            page_url=url,
+            fetched=fetched(url, body, at),
+            content=item_content,
+            aliases=aliases,
+        )
 
 
 def new_run(Session) -> int:
@@ -70,12 +92,15 @@ def test_same_content_moves_last_seen_only(Session):
         assert (run_row.fetched, run_row.new_pages, run_row.new_versions, run_row.unchanged) == (2, 1, 1, 1)
 
 
-@pytest.mark.parametrize("change", [
-    dict(text="Premier paragraphe.\nSecond paragraphe, corrigé."),
-    dict(title="Nouveau titre"),
-    dict(author="Rédaction CESS"),
-    dict(published=T0),
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        dict(text="Premier paragraphe.\nSecond paragraphe, corrigé."),
+        dict(title="Nouveau titre"),
+        dict(author="Rédaction CESS"),
+        dict(published=T0),
+    ],
+)
 def test_each_content_field_makes_one_new_version(Session, change):
     run = new_run(Session)
     store(Session, run, content())
@@ -85,11 +110,14 @@ def test_each_content_field_makes_one_new_version(Session, change):
         assert [v.number for v in session.scalars(select(Version).order_by(Version.number))] == [1, 2]
 
 
-@pytest.mark.parametrize("change", [
-    dict(modified=T0 + timedelta(days=9)),
-    dict(language="de", language_probability=0.5),
-    dict(image="https://static.example.org/new.jpg", description="autre"),
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        dict(modified=T0 + timedelta(days=9)),
+        dict(language="de", language_probability=0.5),
+        dict(image="https://static.example.org/new.jpg", description="autre"),
+    ],
+)
 def test_non_content_fields_make_no_version(Session, change):
     run = new_run(Session)
     store(Session, run, content())
@@ -113,9 +141,16 @@ def test_raw_capture_kept_compressed_with_sha256(Session):
 def test_empty_extraction_keeps_capture_without_version(Session):
     run = new_run(Session)
     with Session.begin() as session:
-        outcome = record_capture(session, run_id=run, source="cess", kind="article",
-                                 page_url="https://example.org/post/x", fetched=fetched("https://example.org/post/x"),
-                                 content=None, error="ValueError: boom")
+        outcome = record_capture(
+            session,
+            run_id=run,
+            source="cess",
+            kind="article",
+            page_url="https://example.org/post/x",
+            fetched=fetched("https://example.org/post/x"),
+            content=None,
+            error="ValueError: boom",
+        )
     assert outcome is Outcome.FAILED
     with Session() as session:
         capture = session.scalars(select(Capture)).one()
@@ -127,8 +162,7 @@ def test_empty_extraction_keeps_capture_without_version(Session):
 
 def test_alias_finds_the_same_page(Session):
     run = new_run(Session)
-    store(Session, run, content(), url="https://example.org/post/a",
-          aliases=["https://example.org/post/old-slug"])
+    store(Session, run, content(), url="https://example.org/post/a", aliases=["https://example.org/post/old-slug"])
     outcome = store(Session, run, content(), url="https://example.org/post/old-slug", at=T0 + timedelta(hours=1))
     assert outcome is Outcome.UNCHANGED
     with Session() as session:

@@ -20,9 +20,24 @@ from tests.site.content_pages import ARCTIC_EN
 from tests.site.content_posts import ARCTIC, BALTIC, PORTS, SAHEL
 
 NEW_PARAGRAPH = "Ce paragraphe a été réécrit pour les commandes des archivistes."
-RUN_FIELDS = {"run", "status", "finish_reason", "message", "source", "base_url", "started_at", "finished_at",
-              "fetched", "new_pages", "new_versions", "unchanged", "not_modified", "errors", "error_details",
-              "exit_status"}
+RUN_FIELDS = {
+    "run",
+    "status",
+    "finish_reason",
+    "message",
+    "source",
+    "base_url",
+    "started_at",
+    "finished_at",
+    "fetched",
+    "new_pages",
+    "new_versions",
+    "unchanged",
+    "not_modified",
+    "errors",
+    "error_details",
+    "exit_status",
+}
 ISO_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 
 
@@ -68,8 +83,9 @@ def test_runs_json_has_the_fields_of_crawl_json(two_runs):
     assert error["url"] == two_runs["site"].url(PORTS.path) and ISO_Z.match(error["at"])
     printed = two_runs["crawl_json"]  # what `crawl --json` printed for the second run
     assert set(printed) == RUN_FIELDS
-    assert {k: v for k, v in printed.items() if k != "error_details"} == \
-        {k: v for k, v in second.items() if k != "error_details"}
+    assert {k: v for k, v in printed.items() if k != "error_details"} == {
+        k: v for k, v in second.items() if k != "error_details"
+    }
 
 
 def test_runs_table_unchanged(two_runs):
@@ -131,8 +147,21 @@ def test_show_json(two_runs):
     latest = ok_json("show", SAHEL.path, "--json", "--db", two_runs["db"])
     first = ok_json("show", SAHEL.path, "--json", "--version", "1", "--db", two_runs["db"])
     for record in (latest, first):
-        for field in ("url", "version", "title", "author", "published", "modified", "language", "text",
-                      "content_sha256", "first_seen", "last_seen", "extractor", "capture"):
+        for field in (
+            "url",
+            "version",
+            "title",
+            "author",
+            "published",
+            "modified",
+            "language",
+            "text",
+            "content_sha256",
+            "first_seen",
+            "last_seen",
+            "extractor",
+            "capture",
+        ):
             assert field in record, field
         assert record["url"] == site.url(SAHEL.path) and record["title"] == SAHEL.title
         assert record["language"] == "fr" and ISO_Z.match(record["first_seen"]) and ISO_Z.match(record["published"])
@@ -156,30 +185,35 @@ def test_diff_html_written_before_the_diff_is_printed(two_runs):
 # ------------------------------------------------------------------------------------- bad values
 
 
-@pytest.mark.parametrize("args, message", [
-    (["show", SAHEL.path, "--version", "0"], "Invalid value for '--version': 0 is not in the range x>=1"),
-    (["show", SAHEL.path, "--version", "-2"], "Invalid value for '--version': -2 is not in the range x>=1"),
-    (["show", SAHEL.path, "--version", "9"], "has no version 9 (versions are 1 to 2)"),
-    (["show", SAHEL.path, "--json", "--raw"], "give --raw or --json, not both"),
-    (["diff", SAHEL.path, "--from", "0"], "Invalid value for '--from': 0 is not in the range x>=1"),
-    (["diff", SAHEL.path, "--to", "-1"], "Invalid value for '--to': -1 is not in the range x>=1"),
-    (["diff", SAHEL.path, "--from", "2", "--to", "1"], "--from 2 must be older than --to 1"),
-    (["diff", SAHEL.path, "--from", "2", "--to", "2"], "--from 2 must be older than --to 2"),
-    (["diff", SAHEL.path, "--from", "2"], "--from 2 is not older than v2, the latest version of"),
-    (["diff", SAHEL.path, "--from", "3"], "has no version 3 (versions are 1 to 2)"),
-    (["diff", SAHEL.path, "--to", "1"], "--to 1 is the first version of"),
-    (["diff", SAHEL.path, "--context", "-1"], "Invalid value for '--context': -1 is not in the range x>=0"),
-    (["diff", ARCTIC.path], "has only one version: nothing to compare"),
-    (["runs", "--errors", "99"], "no run 99 in the archive (runs are 1 to 2)"),
-    (["runs", "--errors", "0", "--json"], "Invalid value for '--errors': 0 is not in the range x>=1"),
-    (["runs", "--errors", str(2**64)], f"no run {2**64} in the archive (runs are 1 to 2)"),
-    (["reprocess", "--source", "nope"],
-     "unknown source 'nope' for --source: known sources are anne-genetet, cess, mediapart-valette"),
-    (["changes", "--source", "Nope"], "unknown source 'Nope' for --source: known sources are "),
-    (["changes", "--since", "2999-12-31T23:00:00+01:00"], "--since 2999-12-31T22:00:00Z is in the future"),
-    (["changes", "--run", "-1"], "Invalid value for '--run': -1 is not in the range x>=1"),
-    (["show", SAHEL.path, "--version", str(2**64)], f"has no version {2**64} (versions are 1 to 2)"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["show", SAHEL.path, "--version", "0"], "Invalid value for '--version': 0 is not in the range x>=1"),
+        (["show", SAHEL.path, "--version", "-2"], "Invalid value for '--version': -2 is not in the range x>=1"),
+        (["show", SAHEL.path, "--version", "9"], "has no version 9 (versions are 1 to 2)"),
+        (["show", SAHEL.path, "--json", "--raw"], "give --raw or --json, not both"),
+        (["diff", SAHEL.path, "--from", "0"], "Invalid value for '--from': 0 is not in the range x>=1"),
+        (["diff", SAHEL.path, "--to", "-1"], "Invalid value for '--to': -1 is not in the range x>=1"),
+        (["diff", SAHEL.path, "--from", "2", "--to", "1"], "--from 2 must be older than --to 1"),
+        (["diff", SAHEL.path, "--from", "2", "--to", "2"], "--from 2 must be older than --to 2"),
+        (["diff", SAHEL.path, "--from", "2"], "--from 2 is not older than v2, the latest version of"),
+        (["diff", SAHEL.path, "--from", "3"], "has no version 3 (versions are 1 to 2)"),
+        (["diff", SAHEL.path, "--to", "1"], "--to 1 is the first version of"),
+        (["diff", SAHEL.path, "--context", "-1"], "Invalid value for '--context': -1 is not in the range x>=0"),
+        (["diff", ARCTIC.path], "has only one version: nothing to compare"),
+        (["runs", "--errors", "99"], "no run 99 in the archive (runs are 1 to 2)"),
+        (["runs", "--errors", "0", "--json"], "Invalid value for '--errors': 0 is not in the range x>=1"),
+        (["runs", "--errors", str(2**64)], f"no run {2**64} in the archive (runs are 1 to 2)"),
+        (
+            ["reprocess", "--source", "nope"],
+            "unknown source 'nope' for --source: known sources are anne-genetet, cess, mediapart-valette",
+        ),
+        (["changes", "--source", "Nope"], "unknown source 'Nope' for --source: known sources are "),
+        (["changes", "--since", "2999-12-31T23:00:00+01:00"], "--since 2999-12-31T22:00:00Z is in the future"),
+        (["changes", "--run", "-1"], "Invalid value for '--run': -1 is not in the range x>=1"),
+        (["show", SAHEL.path, "--version", str(2**64)], f"has no version {2**64} (versions are 1 to 2)"),
+    ],
+)
 def test_bad_values_are_one_line(two_runs, args, message):
     before = archive_digest(two_runs["path"])
     line = one_line_error(cess(*args, "--db", two_runs["db"]))
@@ -187,13 +221,16 @@ def test_bad_values_are_one_line(two_runs, args, message):
     assert archive_digest(two_runs["path"]) == before
 
 
-@pytest.mark.parametrize("target, message", [
-    ("{tmp}/missing/diff.html", "directory {tmp}/missing does not exist"),
-    ("{tmp}", "it is a directory"),
-    ("{tmp}/fifo", "it is not a regular file"),
-    ("/dev/null", "it is not a regular file"),
-    ("/proc/cess-archive-diff.html", "no file can be created in /proc"),
-])
+@pytest.mark.parametrize(
+    "target, message",
+    [
+        ("{tmp}/missing/diff.html", "directory {tmp}/missing does not exist"),
+        ("{tmp}", "it is a directory"),
+        ("{tmp}/fifo", "it is not a regular file"),
+        ("/dev/null", "it is not a regular file"),
+        ("/proc/cess-archive-diff.html", "no file can be created in /proc"),
+    ],
+)
 def test_unwritable_diff_html_prints_nothing(two_runs, tmp_path, target, message):
     if not os.path.exists(tmp_path / "fifo"):
         os.mkfifo(tmp_path / "fifo")

@@ -40,8 +40,7 @@ def changed(site, archived, tmp_path_factory):
         assert result.exit_code == 0, result.output
     finally:
         state.reset()
-    return {"db": db, "path": path, "site": site, "old": site.url(DRONES.path),
-            "new": site.url(f"/post/{NEW_SLUG}")}
+    return {"db": db, "path": path, "site": site, "old": site.url(DRONES.path), "new": site.url(f"/post/{NEW_SLUG}")}
 
 
 def changes(changed, *args: str):
@@ -128,8 +127,10 @@ def test_atom_has_the_required_elements(changed):
 
 
 def test_feed_id_is_the_same_whatever_the_run_or_date(changed):
-    ids = {feed(changed, *args).findtext(f"{A}id")
-           for args in (("--run", "1"), ("--run", "2"), ("--since", "2000-01-01"), ())}
+    ids = {
+        feed(changed, *args).findtext(f"{A}id")
+        for args in (("--run", "1"), ("--run", "2"), ("--since", "2000-01-01"), ())
+    }
     assert len(ids) == 1
     of_cess = {feed(changed, "--source", "cess", *args).findtext(f"{A}id") for args in (("--run", "1"), ())}
     assert len(of_cess) == 1 and of_cess != ids  # one feed per source, another for all sources
@@ -180,21 +181,33 @@ def test_feed_url_is_the_self_link(changed):
 # ---------------------------------------------------------------------------------- one-line errors
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--format", "atom", "--feed-url", "ftp://example.org/feed"], "--feed-url must be an http(s) URL, got "),
-    (["--format", "atom", "--feed-url", "changes.atom"], "--feed-url must be an http(s) URL"),
-    (["--feed-url", "https://example.org/feed"], "--feed-url goes with --format atom"),
-    (["--since", "2999-01-01"], "--since 2999-01-01T00:00:00Z is in the future"),
-    (["--since", "yesterday"], "--since expects an ISO 8601 date or date-time (e.g. 2026-03-01 or "
-                                "2026-03-01T12:00:00Z), got 'yesterday': not an ISO 8601 date or date-time"),
-    (["--since", "0001-01-01T00:00:00+01:00"], "got '0001-01-01T00:00:00+01:00': out of range once converted to UTC"),
-    (["--run", "99"], "no run 99 in the archive (runs are 1 to 2)"),
-    (["--run", "0", "--format", "atom"], "Invalid value for '--run': 0 is not in the range x>=1"),
-    (["--since", ""], "--since expects an ISO 8601 date or date-time (e.g. 2026-03-01 or 2026-03-01T12:00:00Z), got ''"),
-    (["--run", "1", "--since", "2026-01-01"], "give --run or --since, not both"),
-    (["--source", "nope"], "unknown source 'nope' for --source: known sources are "),
-    (["--source", "mediapart-valette"], "the archive has no run of source 'mediapart-valette' yet"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--format", "atom", "--feed-url", "ftp://example.org/feed"], "--feed-url must be an http(s) URL, got "),
+        (["--format", "atom", "--feed-url", "changes.atom"], "--feed-url must be an http(s) URL"),
+        (["--feed-url", "https://example.org/feed"], "--feed-url goes with --format atom"),
+        (["--since", "2999-01-01"], "--since 2999-01-01T00:00:00Z is in the future"),
+        (
+            ["--since", "yesterday"],
+            "--since expects an ISO 8601 date or date-time (e.g. 2026-03-01 or "
+            "2026-03-01T12:00:00Z), got 'yesterday': not an ISO 8601 date or date-time",
+        ),
+        (
+            ["--since", "0001-01-01T00:00:00+01:00"],
+            "got '0001-01-01T00:00:00+01:00': out of range once converted to UTC",
+        ),
+        (["--run", "99"], "no run 99 in the archive (runs are 1 to 2)"),
+        (["--run", "0", "--format", "atom"], "Invalid value for '--run': 0 is not in the range x>=1"),
+        (
+            ["--since", ""],
+            "--since expects an ISO 8601 date or date-time (e.g. 2026-03-01 or 2026-03-01T12:00:00Z), got ''",
+        ),
+        (["--run", "1", "--since", "2026-01-01"], "give --run or --since, not both"),
+        (["--source", "nope"], "unknown source 'nope' for --source: known sources are "),
+        (["--source", "mediapart-valette"], "the archive has no run of source 'mediapart-valette' yet"),
+    ],
+)
 def test_bad_values_are_one_line(changed, args, message):
     before = archive_digest(changed["path"])
     line = one_line_error(cess("changes", *args, "--db", changed["db"]))

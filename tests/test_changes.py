@@ -32,8 +32,10 @@ def events(db_url: str, *args: str) -> list[dict]:
 
 def counts(db_url: str) -> tuple[int, int]:
     with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
-        return (connection.execute("SELECT count(*) FROM pages").fetchone()[0],
-                connection.execute("SELECT count(*) FROM versions").fetchone()[0])
+        return (
+            connection.execute("SELECT count(*) FROM pages").fetchone()[0],
+            connection.execute("SELECT count(*) FROM versions").fetchone()[0],
+        )
 
 
 def run_crawl(site, db_url, *extra, expect=0):
@@ -72,9 +74,14 @@ def timeline(site, tmp_path_factory):
     state.set_title(RETITLED.slug, NEW_TITLE)
     state.delete_post(DELETED.slug)
     state.rename_post(RENAMED.slug, NEW_SLUG)
-    state.add_post(ADDED_SLUG, "Note de conjoncture : hiver 2026",
-                   ["Le Centre publie sa note de conjoncture sur les menaces de l’hiver 2026.",
-                    "Trois tendances se dégagent : la pression hybride, la cybercriminalité et les ingérences."])
+    state.add_post(
+        ADDED_SLUG,
+        "Note de conjoncture : hiver 2026",
+        [
+            "Le Centre publie sa note de conjoncture sur les menaces de l’hiver 2026.",
+            "Trois tendances se dégagent : la pression hybride, la cybercriminalité et les ingérences.",
+        ],
+    )
     run_crawl(site, db_url)
     steps["five"] = (events(db_url), counts(db_url))
 
@@ -179,13 +186,16 @@ def test_show_text_and_raw(timeline):
     assert raw.exit_code == 0 and "wix-warmup-data" in raw.stdout and "Ce paragraphe a été" in raw.stdout
 
 
-@pytest.mark.parametrize("args, message", [
-    (["history", "http://127.0.0.1:9/post/nope"], "no archived page at"),
-    (["show", "{edited}", "--version", "99"], "has no version 99"),
-    (["diff", "{edited}", "--from", "7"], "has no version 7"),
-    (["changes", "--run", "999"], "no run 999"),
-    (["changes", "--since", "last tuesday"], "not an ISO 8601 date"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["history", "http://127.0.0.1:9/post/nope"], "no archived page at"),
+        (["show", "{edited}", "--version", "99"], "has no version 99"),
+        (["diff", "{edited}", "--from", "7"], "has no version 7"),
+        (["changes", "--run", "999"], "no run 999"),
+        (["changes", "--since", "last tuesday"], "not an ISO 8601 date"),
+    ],
+)
 def test_unknown_url_or_version_is_one_line(timeline, args, message):
     args = [a.format(edited=timeline["site"].url(EDITED.path)) for a in args]
     result = cess(*args, "--db", timeline["db"])
@@ -223,9 +233,13 @@ def test_reprocess(timeline):
         return type(content)(**{**content.__dict__, "text": content.text.replace("• ", "- ")})
 
     with sqlite3.connect(db.removeprefix("sqlite:///")) as connection:
-        expected = {row[0] for row in connection.execute(
-            "SELECT p.url FROM pages p JOIN versions v ON v.page_id = p.id WHERE v.number = "
-            "(SELECT max(number) FROM versions WHERE page_id = p.id) AND v.text LIKE '%• %'")}
+        expected = {
+            row[0]
+            for row in connection.execute(
+                "SELECT p.url FROM pages p JOIN versions v ON v.page_id = p.id WHERE v.number = "
+                "(SELECT max(number) FROM versions WHERE page_id = p.id) AND v.text LIKE '%• %'"
+            )
+        }
     assert expected
     engine = make_engine(db)
     with make_sessionmaker(engine).begin() as session:

@@ -29,7 +29,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -55,7 +55,7 @@ URLS = {
     "garbage.html": f"{SITE}/garbage",
 }
 WIX_FIXTURES = ["wix_post.html", "wix_post_churn.html", "wix_post_de_untranslated.html", "wix_page.html"]
-UTC = timezone.utc
+UTC = UTC
 
 # Text of the Wix template that must never reach a record's text.
 WIX_TEMPLATE_STRINGS = [
@@ -221,8 +221,16 @@ def test_related_site_post() -> None:
     assert record.canonical_url is None and record.translations == {}
     lines = record.text.split("\n")
     assert "-" not in lines and "Délégation française à Astana" not in record.text
-    for boilerplate in ["Ouvrir le menu", "Site officiel", "Actualités", "Partager cet article",
-                        "Article précédent", "Restez informé", "S’inscrire", "Tous droits réservés"]:
+    for boilerplate in [
+        "Ouvrir le menu",
+        "Site officiel",
+        "Actualités",
+        "Partager cet article",
+        "Article précédent",
+        "Restez informé",
+        "S’inscrire",
+        "Tous droits réservés",
+    ]:
         assert boilerplate not in record.text
 
 
@@ -320,7 +328,9 @@ def _post(body: str, head: str = "") -> str:
 
 
 def test_wix_post_recognised_by_structure_alone() -> None:
-    record = clean_html(_post("<p>Un</p><ul><li><p>Deux</p></li></ul><blockquote><p>Trois</p></blockquote>"), "https://x.example/")
+    record = clean_html(
+        _post("<p>Un</p><ul><li><p>Deux</p></li></ul><blockquote><p>Trois</p></blockquote>"), "https://x.example/"
+    )
     assert record.template == "wix-post" and record.title == "Titre"
     assert record.text == "Un\nDeux\nTrois"
 

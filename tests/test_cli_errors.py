@@ -23,7 +23,7 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 DOCUMENTED = {0, 1, 2, 3, 4, 5, 130}
 
 
-@pytest.fixture()
+@pytest.fixture
 def run(capfd):
     """``run(*argv)`` → (status, stdout, stderr) of the console script's entry point, in this process."""
 
@@ -43,7 +43,7 @@ def assert_one_line_failure(status: int, err: str, *expected: int) -> None:
     assert len(lines) == 1 and lines[0].startswith("cess-archive: error: "), err
 
 
-@pytest.fixture()
+@pytest.fixture
 def env(archive_copy, tmp_path):
     """A private archive, one of its page URLs, and the archive's digest before the test."""
     db = f"sqlite:///{archive_copy}"
@@ -73,9 +73,17 @@ READ_COMMANDS = {
 }
 
 BAD_DB = [
-    "nope://x", "mysql://user@127.0.0.1/archive", "postgresql+psycopg2://user@127.0.0.1/archive",
-    "sqlite:////no/such/dir/archive.sqlite", "/no/such/dir/archive.sqlite", "{tmp}", "{tmp}/notes.txt",
-    "/dev/null", "sqlite://", "sqlite:///:memory:", "",
+    "nope://x",
+    "mysql://user@127.0.0.1/archive",
+    "postgresql+psycopg2://user@127.0.0.1/archive",
+    "sqlite:////no/such/dir/archive.sqlite",
+    "/no/such/dir/archive.sqlite",
+    "{tmp}",
+    "{tmp}/notes.txt",
+    "/dev/null",
+    "sqlite://",
+    "sqlite:///:memory:",
+    "",
 ]
 
 
@@ -93,37 +101,57 @@ def test_bad_archive_locations(run, env, command, db):
 
 HOSTILE = [
     # dates
-    ("changes", "--since", "yesterday"), ("changes", "--since", "2026-02-30"), ("changes", "--since", ""),
-    ("changes", "--since", "2999-01-01"), ("changes", "--since", "0001-01-01T00:00:00+01:00"),
-    ("export", "--format", "jsonl", "--output", "{tmp}/o.jsonl", "--as-of", "9999-12-31T23:59:59-01:00"), ("export", "--format", "jsonl", "--output", "{tmp}/o.jsonl",
-                                           "--as-of", "2026-13-01"),
+    ("changes", "--since", "yesterday"),
+    ("changes", "--since", "2026-02-30"),
+    ("changes", "--since", ""),
+    ("changes", "--since", "2999-01-01"),
+    ("changes", "--since", "0001-01-01T00:00:00+01:00"),
+    ("export", "--format", "jsonl", "--output", "{tmp}/o.jsonl", "--as-of", "9999-12-31T23:59:59-01:00"),
+    ("export", "--format", "jsonl", "--output", "{tmp}/o.jsonl", "--as-of", "2026-13-01"),
     ("export", "--format", "jsonl", "--output", "{tmp}/o.jsonl", "--since", "9999-99-99"),
     ("export", "--format", "jsonl", "--output", "{tmp}/o.jsonl", "--since", "2999-01-01"),
     # numbers
-    ("changes", "--run", "abc"), ("changes", "--run", "-1"), ("changes", "--run", "99999999999999999999999"),
-    ("show", "{url}", "--version", "0"), ("show", "{url}", "--version", "-3"),
-    ("show", "{url}", "--version", "99999999999999999999999"), ("diff", "{url}", "--from", "2", "--to", "1"),
+    ("changes", "--run", "abc"),
+    ("changes", "--run", "-1"),
+    ("changes", "--run", "99999999999999999999999"),
+    ("show", "{url}", "--version", "0"),
+    ("show", "{url}", "--version", "-3"),
+    ("show", "{url}", "--version", "99999999999999999999999"),
+    ("diff", "{url}", "--from", "2", "--to", "1"),
     ("diff", "{url}", "--context", "-1"),
     ("export", "--format", "jsonl", "--output", "{tmp}/o.jsonl", "--since-run", "99999999999999999999999"),
     ("export", "--format", "jsonl", "--output", "{tmp}/o.jsonl", "--since-run", "0"),
     # URLs
-    ("history", ""), ("history", "not a url"), ("history", "http://[::1"), ("history", "%zz"),
-    ("show", "javascript:alert(1)"), ("diff", "http://127.0.0.1:9/post/" + "x" * 5000),
-    ("history", "/post/no-such-slug"), ("history", "http://127.0.0.1/post/\udcff\udcfe"), ("show", "ftp://example.org/post/x"),
+    ("history", ""),
+    ("history", "not a url"),
+    ("history", "http://[::1"),
+    ("history", "%zz"),
+    ("show", "javascript:alert(1)"),
+    ("diff", "http://127.0.0.1:9/post/" + "x" * 5000),
+    ("history", "/post/no-such-slug"),
+    ("history", "http://127.0.0.1/post/\udcff\udcfe"),
+    ("show", "ftp://example.org/post/x"),
     # names and choices
-    ("export", "--format", "XML", "--output", "{tmp}/o.xml"), ("export", "--format", "jsonl"),
+    ("export", "--format", "XML", "--output", "{tmp}/o.xml"),
+    ("export", "--format", "jsonl"),
     ("export", "--format", "jsonl", "--output", "{tmp}/o.jsonl", "--source", "nope"),
     ("export", "--format", "jsonl", "--output", "{tmp}/o.jsonl", "--source", ""),
     ("export", "--format", "jsonl", "--output", "{tmp}/o.jsonl", "--kind", "Article"),
     ("export", "--format", "jsonl", "--output", "{tmp}/o.jsonl", "--language", "français"),
     ("export", "--format", "jsonl", "--output", "{tmp}/o.jsonl", "--language", ""),
-    ("reprocess", "--source", "nope"), ("changes", "--source", "nope"), ("changes", "--format", "rss"),
-    ("runs", "--errors", "424242"), ("nonsense",), ("export", "--no-such-option"),
+    ("reprocess", "--source", "nope"),
+    ("changes", "--source", "nope"),
+    ("changes", "--format", "rss"),
+    ("runs", "--errors", "424242"),
+    ("nonsense",),
+    ("export", "--no-such-option"),
     # outputs
-    ("export", "--format", "jsonl", "--output", "/dev/full"), ("export", "--format", "csv", "--output", "{tmp}"),
+    ("export", "--format", "jsonl", "--output", "/dev/full"),
+    ("export", "--format", "csv", "--output", "{tmp}"),
     ("export", "--format", "jsonl", "--output", "{tmp}/missing/o.jsonl"),
     ("export", "--format", "jsonl", "--output", "/proc/o.jsonl"),
-    ("export", "--dataset", "/dev/null"), ("export", "--dataset", "{tmp}/notes.txt"),
+    ("export", "--dataset", "/dev/null"),
+    ("export", "--dataset", "{tmp}/notes.txt"),
     ("diff", "{url}", "--from", "1", "--to", "1", "--html", "{tmp}/missing/d.html"),
     ("diff", "{url}", "--from", "1", "--to", "1", "--html", "/dev/full"),
     ("changes", "--format", "atom", "--feed-url", "not a url"),
@@ -147,12 +175,26 @@ def free_port() -> int:
 
 
 CRAWL_BAD = [
-    ("--set", "DOWNLOAD_DELAY=abc"), ("--set", "CONCURRENT_REQUESTS=0"), ("--set", "novalue"),
-    ("--set", "=1"), ("--set", "ARCHIVE_EXTRACT_WORKERS=two"), ("--base-url", "ftp://example.org"),
-    ("--base-url", "http://"), ("--base-url", "example.org"), ("--source", "nope"),
-    ("--sources", "/no/such/sources.toml"), ("--sources", "{tmp}/notes.txt"), ("--log-file", "/no/such/dir/crawl.log"),
-    ("--log-file", "{tmp}"), ("--max-runtime", "soon"), ("--max-runtime", "-5"), ("--db", "{tmp}/notes.txt"),
-    ("--db", "sqlite:////no/such/dir/a.sqlite"), ("--db", ""), ("--db", "mysql://user@127.0.0.1/x"), ("--log-level", "LOUD"),
+    ("--set", "DOWNLOAD_DELAY=abc"),
+    ("--set", "CONCURRENT_REQUESTS=0"),
+    ("--set", "novalue"),
+    ("--set", "=1"),
+    ("--set", "ARCHIVE_EXTRACT_WORKERS=two"),
+    ("--base-url", "ftp://example.org"),
+    ("--base-url", "http://"),
+    ("--base-url", "example.org"),
+    ("--source", "nope"),
+    ("--sources", "/no/such/sources.toml"),
+    ("--sources", "{tmp}/notes.txt"),
+    ("--log-file", "/no/such/dir/crawl.log"),
+    ("--log-file", "{tmp}"),
+    ("--max-runtime", "soon"),
+    ("--max-runtime", "-5"),
+    ("--db", "{tmp}/notes.txt"),
+    ("--db", "sqlite:////no/such/dir/a.sqlite"),
+    ("--db", ""),
+    ("--db", "mysql://user@127.0.0.1/x"),
+    ("--log-level", "LOUD"),
 ]
 
 
@@ -170,8 +212,20 @@ def test_crawl_refuses_bad_input_before_starting(env, args):
 
 def test_unreachable_site_keeps_output_and_errors_apart(env):
     """The README's scheduled line: JSON on stdout for every run (also a failed one), one error line."""
-    result = cess("crawl", "--base-url", f"http://127.0.0.1:{free_port()}", "--db", env["db"], *FAST,
-                  "--set", "RETRY_TIMES=0", "--json", "--log-file", str(env["tmp"] / "crawl.log"), timeout=120)
+    result = cess(
+        "crawl",
+        "--base-url",
+        f"http://127.0.0.1:{free_port()}",
+        "--db",
+        env["db"],
+        *FAST,
+        "--set",
+        "RETRY_TIMES=0",
+        "--json",
+        "--log-file",
+        str(env["tmp"] / "crawl.log"),
+        timeout=120,
+    )
     assert result.exit_code == EXIT_CANNOT_RUN, result.output
     summary = json.loads(result.stdout)
     assert summary["status"] == "failed" and summary["exit_status"] == EXIT_CANNOT_RUN

@@ -14,10 +14,28 @@ from tests.conftest import cess, crawl, export_records, path_of
 from tests.site import content as site_content
 
 TEMPLATE_STRINGS = [
-    "top of page", "bottom of page", "Commentaires", "Comentarios", "Écrire un commentaire", "Posts récents",
-    "Voir tout", "min de lecture", "il y a ", "vues", "j'aime", "Partager", "Paris / Bruxelles",
-    "Any use of", "© 2025", "Institutions de référence", "Se connecter", "presidence@", "Logo du Conseil",
-    "Instagram", "TikTok", "Centre Europe de Sécurité et Stratégie",
+    "top of page",
+    "bottom of page",
+    "Commentaires",
+    "Comentarios",
+    "Écrire un commentaire",
+    "Posts récents",
+    "Voir tout",
+    "min de lecture",
+    "il y a ",
+    "vues",
+    "j'aime",
+    "Partager",
+    "Paris / Bruxelles",
+    "Any use of",
+    "© 2025",
+    "Institutions de référence",
+    "Se connecter",
+    "presidence@",
+    "Logo du Conseil",
+    "Instagram",
+    "TikTok",
+    "Centre Europe de Sécurité et Stratégie",
 ]
 
 
@@ -104,8 +122,23 @@ def test_robots_txt_obeyed_and_user_agent_named(first_crawl):
 
 def test_records_have_the_contract_fields(first_crawl):
     _, records, _, _ = first_crawl
-    contract = {"url", "kind", "status", "version", "title", "author", "published", "modified", "language",
-                "declared_language", "text", "content_sha256", "first_seen", "last_seen", "source"}
+    contract = {
+        "url",
+        "kind",
+        "status",
+        "version",
+        "title",
+        "author",
+        "published",
+        "modified",
+        "language",
+        "declared_language",
+        "text",
+        "content_sha256",
+        "first_seen",
+        "last_seen",
+        "source",
+    }
     for record in records:
         assert contract <= set(record)
         assert record["source"] == "cess"

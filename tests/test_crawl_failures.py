@@ -55,12 +55,14 @@ def assert_one_line_per_failure(result, kind: str, run: int = 1) -> None:
 
 # -- bad days -----------------------------------------------------------------------------------------------
 
+
 def test_nothing_listening_is_a_failed_run(db_url):
     base_url = nothing_listening()
     result = cess("crawl", "--base-url", base_url, "--db", db_url, *FAST, *QUICK_FAILURES)
     assert result.exit_code == 3, result.output
     assert result.stdout.splitlines() == [
-        "run 1 failed: nothing could be fetched (5 requests failed: connection refused)"]
+        "run 1 failed: nothing could be fetched (5 requests failed: connection refused)"
+    ]
     assert_one_line_per_failure(result, "connection refused")
     assert stderr_lines(result)[-1].endswith(f"is {base_url} reachable?")
     [run] = runs_of(db_url)
@@ -85,8 +87,7 @@ def test_failed_run_as_json(db_url):
 
 
 def test_unknown_host_is_a_failed_run(db_url):
-    result = cess("crawl", "--base-url", "http://cess-archive-test.invalid", "--db", db_url, *FAST,
-                  *QUICK_FAILURES)
+    result = cess("crawl", "--base-url", "http://cess-archive-test.invalid", "--db", db_url, *FAST, *QUICK_FAILURES)
     assert result.exit_code == 3, result.output
     assert_one_line_per_failure(result, "DNS lookup failed")
     assert runs_of(db_url)[0]["status"] == "failed"
@@ -131,8 +132,18 @@ class BuggyDownloaderMiddleware:
 
 def test_a_bug_keeps_its_traceback(db_url):
     middlewares = json.dumps({f"{__name__}.BuggyDownloaderMiddleware": 543})
-    result = cess("crawl", "--base-url", nothing_listening(), "--db", db_url, *FAST, *QUICK_FAILURES,
-                  "--set", f"DOWNLOADER_MIDDLEWARES={middlewares}", env={"PYTHONPATH": str(ROOT)})
+    result = cess(
+        "crawl",
+        "--base-url",
+        nothing_listening(),
+        "--db",
+        db_url,
+        *FAST,
+        *QUICK_FAILURES,
+        "--set",
+        f"DOWNLOADER_MIDDLEWARES={middlewares}",
+        env={"PYTHONPATH": str(ROOT)},
+    )
     assert result.exit_code == 3, result.output
     assert "Traceback" in result.stderr and "ZeroDivisionError: a bug in a downloader middleware" in result.stderr
     assert " ERROR: cannot fetch http" in result.stderr
@@ -141,8 +152,19 @@ def test_a_bug_keeps_its_traceback(db_url):
 
 def test_log_file_takes_the_warnings(db_url, tmp_path):
     log = tmp_path / "crawl.log"
-    result = cess("crawl", "--base-url", nothing_listening(), "--db", db_url, *FAST, *QUICK_FAILURES,
-                  "--log-file", str(log), "--log-level", "INFO")
+    result = cess(
+        "crawl",
+        "--base-url",
+        nothing_listening(),
+        "--db",
+        db_url,
+        *FAST,
+        *QUICK_FAILURES,
+        "--log-file",
+        str(log),
+        "--log-level",
+        "INFO",
+    )
     assert result.exit_code == 3, result.output
     assert len(stderr_lines(result)) == 1 and stderr_lines(result)[0].startswith("cess-archive: error: run 1 failed")
     text = log.read_text(encoding="utf-8")
@@ -151,15 +173,19 @@ def test_log_file_takes_the_warnings(db_url, tmp_path):
 
 
 def test_unknown_setting_warns_with_the_closest_name_and_goes_on(db_url):
-    result = cess("crawl", "--base-url", nothing_listening(), "--db", db_url, *FAST, *QUICK_FAILURES,
-                  "--set", "DOWNLOAD_DELAYS=0")
-    assert stderr_lines(result)[0] == \
-        "cess-archive: warning: --set DOWNLOAD_DELAYS=0: unknown setting (did you mean DOWNLOAD_DELAY?)"
+    result = cess(
+        "crawl", "--base-url", nothing_listening(), "--db", db_url, *FAST, *QUICK_FAILURES, "--set", "DOWNLOAD_DELAYS=0"
+    )
+    assert (
+        stderr_lines(result)[0]
+        == "cess-archive: warning: --set DOWNLOAD_DELAYS=0: unknown setting (did you mean DOWNLOAD_DELAY?)"
+    )
     assert result.exit_code == 3, result.output  # the crawl ran (and found nothing listening)
     assert runs_of(db_url)[0]["status"] == "failed"
 
 
 # -- a crawl never runs forever ----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("limit", [["--max-runtime", "2"], ["--set", "ARCHIVE_MAX_RUNTIME=2"]])
 def test_max_runtime_stops_the_crawl_and_keeps_what_was_stored(fresh_site, db_url, limit):
@@ -182,6 +208,7 @@ def test_max_runtime_stops_the_crawl_and_keeps_what_was_stored(fresh_site, db_ur
 
 # -- bad inputs: one line, exit 2, the archive untouched -------------------------------------------------------
 
+
 def _sources(tmp_path: Path, text: str | bytes) -> str:
     path = tmp_path / "sources.toml"
     if isinstance(text, bytes):
@@ -196,21 +223,31 @@ GOOD_SOURCE = '[[source]]\nname = "mine"\nbase_url = "https://mine.example"\n'
 BAD_INPUTS = {
     "malformed number": (["--set", "DOWNLOAD_DELAY=abc"], "--set DOWNLOAD_DELAY=abc: expected a number"),
     "negative delay": (["--set", "DOWNLOAD_DELAY=-1"], "--set DOWNLOAD_DELAY=-1: expected a number of at least 0"),
-    "no concurrency": (["--set", "CONCURRENT_REQUESTS=0"],
-                       "--set CONCURRENT_REQUESTS=0: expected an integer of at least 1"),
+    "no concurrency": (
+        ["--set", "CONCURRENT_REQUESTS=0"],
+        "--set CONCURRENT_REQUESTS=0: expected an integer of at least 1",
+    ),
     "per-domain concurrency": (["--set", "CONCURRENT_REQUESTS_PER_DOMAIN=0"], "expected an integer of at least 1"),
     "zero timeout": (["--set", "DOWNLOAD_TIMEOUT=0"], "--set DOWNLOAD_TIMEOUT=0: expected a number greater than 0"),
     "integer expected": (["--set", "RETRY_TIMES=1.5"], "--set RETRY_TIMES=1.5: expected an integer"),
-    "boolean expected": (["--set", "AUTOTHROTTLE_ENABLED=maybe"],
-                         "--set AUTOTHROTTLE_ENABLED=maybe: expected a boolean"),
+    "boolean expected": (
+        ["--set", "AUTOTHROTTLE_ENABLED=maybe"],
+        "--set AUTOTHROTTLE_ENABLED=maybe: expected a boolean",
+    ),
     "dict expected": (["--set", "ITEM_PIPELINES={oops"], "--set ITEM_PIPELINES={oops: expected a JSON object"),
     "status codes": (["--set", "RETRY_HTTP_CODES=500,oops"], "expected a comma-separated list of HTTP status codes"),
-    "workers": (["--set", "ARCHIVE_EXTRACT_WORKERS=-1"],
-                "--set ARCHIVE_EXTRACT_WORKERS=-1: expected an integer of at least 0"),
-    "extract timeout": (["--set", "ARCHIVE_EXTRACT_TIMEOUT=0"],
-                        "--set ARCHIVE_EXTRACT_TIMEOUT=0: expected a number greater than 0"),
-    "max runtime setting": (["--set", "ARCHIVE_MAX_RUNTIME=0"],
-                            "--set ARCHIVE_MAX_RUNTIME=0: expected a number greater than 0"),
+    "workers": (
+        ["--set", "ARCHIVE_EXTRACT_WORKERS=-1"],
+        "--set ARCHIVE_EXTRACT_WORKERS=-1: expected an integer of at least 0",
+    ),
+    "extract timeout": (
+        ["--set", "ARCHIVE_EXTRACT_TIMEOUT=0"],
+        "--set ARCHIVE_EXTRACT_TIMEOUT=0: expected a number greater than 0",
+    ),
+    "max runtime setting": (
+        ["--set", "ARCHIVE_MAX_RUNTIME=0"],
+        "--set ARCHIVE_MAX_RUNTIME=0: expected a number greater than 0",
+    ),
     "infinite max runtime": (["--set", "ARCHIVE_MAX_RUNTIME=inf"], "expected a number greater than 0"),
     "log level": (["--set", "LOG_LEVEL=loud"], "--set LOG_LEVEL=loud: expected one of DEBUG, INFO, WARNING"),
     "db url": (["--set", "ARCHIVE_DB_URL=sqlite:///other.sqlite"], "choose the archive with --db URL"),
@@ -222,8 +259,10 @@ BAD_INPUTS = {
     "ftp base url": (["--base-url", "ftp://x"], "--base-url must be an http(s) URL"),
     "space in host": (["--base-url", "http://exa mple"], "'exa mple' is not a host name"),
     "bad port": (["--base-url", "http://127.0.0.1:99999"], "the port is not a number"),
-    "path and query": (["--base-url", "http://127.0.0.1:8000/blog?page=2"],
-                       "give an origin without path, query or fragment, such as http://127.0.0.1:8000"),
+    "path and query": (
+        ["--base-url", "http://127.0.0.1:8000/blog?page=2"],
+        "give an origin without path, query or fragment, such as http://127.0.0.1:8000",
+    ),
     "unknown source": (["--source", "nope"], "unknown source 'nope' (known: anne-genetet, cess, mediapart-valette)"),
 }
 

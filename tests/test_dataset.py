@@ -26,11 +26,17 @@ from tests.test_export_formats import (
 )
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-DATASET_FILES = {"data/records.jsonl", "data/records.parquet", "schema/record.schema.json", "datapackage.json",
-                 "README.md", "SHA256SUMS"}
+DATASET_FILES = {
+    "data/records.jsonl",
+    "data/records.parquet",
+    "schema/record.schema.json",
+    "datapackage.json",
+    "README.md",
+    "SHA256SUMS",
+}
 
 
-@pytest.fixture()
+@pytest.fixture
 def archive(tmp_path):
     """Two sources, French and English, articles and a page, two versions, a removed page, a copy."""
     made = HandMade(tmp_path / "archive.sqlite")
@@ -42,12 +48,18 @@ def archive(tmp_path):
     made.put(f"{site}/de/post/sahel", "Le retrait des forces européennes du Sahel, corrigé.", T0 + timedelta(hours=7))
     made.event(f"{site}/post/baltique", "removed", T0 + timedelta(hours=8), http_status=404)
     with sqlite3.connect(made.path) as connection:
-        connection.execute("UPDATE versions SET language = 'en', declared_language = 'en' WHERE page_id = "
-                           "(SELECT id FROM pages WHERE url LIKE '%/en/post/sahel')")
-        connection.execute("UPDATE pages SET duplicate_of_id = (SELECT id FROM pages WHERE url = ?) "
-                           "WHERE url LIKE '%/de/post/sahel'", (f"{site}/post/sahel",))
-        connection.execute("UPDATE pages SET translations = json_object('en', ?) WHERE url = ?",
-                           (f"{site}/en/post/sahel", f"{site}/post/sahel"))
+        connection.execute(
+            "UPDATE versions SET language = 'en', declared_language = 'en' WHERE page_id = "
+            "(SELECT id FROM pages WHERE url LIKE '%/en/post/sahel')"
+        )
+        connection.execute(
+            "UPDATE pages SET duplicate_of_id = (SELECT id FROM pages WHERE url = ?) WHERE url LIKE '%/de/post/sahel'",
+            (f"{site}/post/sahel",),
+        )
+        connection.execute(
+            "UPDATE pages SET translations = json_object('en', ?) WHERE url = ?",
+            (f"{site}/en/post/sahel", f"{site}/post/sahel"),
+        )
     from archive import finish_run, start_run
 
     with made.Session.begin() as session:
@@ -57,12 +69,30 @@ def archive(tmp_path):
 
     page = "https://www.annegenetet.fr/ue-kazakhstan"
     with made.Session.begin() as session:
-        record_capture(session, run_id=run, source="anne-genetet", kind="page", page_url=page,
-                       fetched=Fetched(requested_url=page, url=page, status=200, body=b"<html>...</html>",
-                                       fetched_at=T0 + timedelta(days=1, minutes=1)),
-                       content=Content(title="UE – Kazakhstan", author="Anne Genetet", published=None,
-                                       modified=None, text="Les rencontres entre l'Union et le Kazakhstan.",
-                                       language="fr", declared_language="fr", extractor="test/1"))
+        record_capture(
+            session,
+            run_id=run,
+            source="anne-genetet",
+            kind="page",
+            page_url=page,
+            fetched=Fetched(
+                requested_url=page,
+                url=page,
+                status=200,
+                body=b"<html>...</html>",
+                fetched_at=T0 + timedelta(days=1, minutes=1),
+            ),
+            content=Content(
+                title="UE – Kazakhstan",
+                author="Anne Genetet",
+                published=None,
+                modified=None,
+                text="Les rencontres entre l'Union et le Kazakhstan.",
+                language="fr",
+                declared_language="fr",
+                extractor="test/1",
+            ),
+        )
         finish_run(session, run, "finished")
     yield made
     made.close()
@@ -87,8 +117,7 @@ def test_dataset_directory_is_complete_and_verifiable(archive, tmp_path):
     assert result.stdout.strip().endswith(f"SHA256SUMS sha256 {hashlib.sha256(sums).hexdigest()})")
     assert result.stdout.startswith("exported 3 records to dataset ")
 
-    check = subprocess.run(["sha256sum", "--strict", "-c", "SHA256SUMS"], cwd=directory, capture_output=True,
-                           text=True)
+    check = subprocess.run(["sha256sum", "--strict", "-c", "SHA256SUMS"], cwd=directory, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
     assert sorted(line.split(": ")[0] for line in check.stdout.splitlines()) == sorted(DATASET_FILES - {"SHA256SUMS"})
     (directory / "data" / "records.jsonl").write_text("tampered\n", encoding="utf-8")
@@ -104,7 +133,9 @@ def test_datapackage_describes_the_data(archive, tmp_path):
     assert package["created"].endswith("Z") and package["schema_version"] == SCHEMA_VERSION
     assert package["licenses"] and "placeholder" in package["licenses"][0]["title"].lower()
     assert {s["name"]: s.get("path") for s in package["sources"]} == {
-        "cess": None, "anne-genetet": "https://www.annegenetet.fr"}
+        "cess": None,
+        "anne-genetet": "https://www.annegenetet.fr",
+    }
     titles = {s["name"]: s["title"] for s in package["sources"]}
     assert titles["cess"] == "Centre Européen de Sécurité et de Stratégie"
     assert set(titles) == {"cess", "anne-genetet"}
@@ -137,8 +168,11 @@ def test_dataset_records_validate_and_load_as_the_readme_says(archive, tmp_path,
     assert validator.schema == schema
     for record in records:
         assert not list(validator.iter_errors(record)), record
-    pd.testing.assert_frame_equal(frame_from_parquet(directory / "data" / "records.parquet"),
-                                  frame_from_jsonl(directory / "data" / "records.jsonl"), check_exact=True)
+    pd.testing.assert_frame_equal(
+        frame_from_parquet(directory / "data" / "records.parquet"),
+        frame_from_jsonl(directory / "data" / "records.jsonl"),
+        check_exact=True,
+    )
 
     readme = (directory / "README.md").read_text(encoding="utf-8")
     pandas_block = re.search(r"With pandas:\n\n```python\n(.*?)```", readme, re.S).group(1)
@@ -147,7 +181,7 @@ def test_dataset_records_validate_and_load_as_the_readme_says(archive, tmp_path,
     exec(compile(pandas_block, "README.md", "exec"), scope)  # the documented loading code, as written
     loaded = scope["df"]
     assert len(loaded) == 6 and str(loaded["last_seen"].dtype) == "datetime64[us, UTC]"
-    assert "load_dataset(\"parquet\", data_files=\"data/records.parquet\"" in readme
+    assert 'load_dataset("parquet", data_files="data/records.parquet"' in readme
 
 
 def test_dataset_readme_says_what_when_how_many(archive, tmp_path):
@@ -193,15 +227,18 @@ def test_an_empty_selection_makes_a_valid_empty_dataset(archive, tmp_path):
     import pyarrow.parquet as pq
 
     directory = tmp_path / "ds"
-    result = cess("export", "--db", archive.url, "--dataset", str(directory), "--source", "anne-genetet",
-                  "--kind", "article")
+    result = cess(
+        "export", "--db", archive.url, "--dataset", str(directory), "--source", "anne-genetet", "--kind", "article"
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(f"exported 0 records to dataset {directory} (6 files, ")
-    assert result.stderr.startswith("cess-archive: note: the selection is empty (") and \
-        result.stderr.rstrip().endswith("wrote a dataset with empty data files") and result.stderr.count("\n") == 1
+    assert (
+        result.stderr.startswith("cess-archive: note: the selection is empty (")
+        and result.stderr.rstrip().endswith("wrote a dataset with empty data files")
+        and result.stderr.count("\n") == 1
+    )
     assert files_in(directory) == DATASET_FILES
-    check = subprocess.run(["sha256sum", "--strict", "-c", "SHA256SUMS"], cwd=directory, capture_output=True,
-                           text=True)
+    check = subprocess.run(["sha256sum", "--strict", "-c", "SHA256SUMS"], cwd=directory, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
     assert (directory / "data" / "records.jsonl").read_bytes() == b""
     table = pq.read_table(directory / "data" / "records.parquet")
@@ -222,6 +259,7 @@ def test_an_empty_selection_makes_a_valid_empty_dataset(archive, tmp_path):
 
 # ---------------------------------------------------------------------- one description, no drift
 
+
 def test_docs_schemas_and_exports_cannot_drift(archive, tmp_path):
     """README, JSON Schema, Frictionless schema, Parquet schema, CSV header, JSON keys and the WARC
     metadata all come from FIELDS, in its order."""
@@ -232,8 +270,14 @@ def test_docs_schemas_and_exports_cannot_drift(archive, tmp_path):
 
     readme = README.read_text(encoding="utf-8")
     assert markdown_field_table() in readme, "README.md's field table is not `python -m exports.schema`"
-    types = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean",
-             "datetime": "string", "object": "object"}
+    types = {
+        "string": "string",
+        "integer": "integer",
+        "number": "number",
+        "boolean": "boolean",
+        "datetime": "string",
+        "object": "object",
+    }
     schema = json_schema()
     assert list(schema["properties"]) == list(FIELD_NAMES) == schema["required"]
     for field in FIELDS:
@@ -244,8 +288,10 @@ def test_docs_schemas_and_exports_cannot_drift(archive, tmp_path):
     assert arrow_schema().names == list(FIELD_NAMES)
     assert [f.nullable for f in arrow_schema()] == [f.nullable for f in FIELDS]
 
-    outputs = {fmt: export_file(archive.url, tmp_path / f"all.{fmt}", fmt, "--all-versions")
-               for fmt in ("json", "jsonl", "csv", "parquet")}
+    outputs = {
+        fmt: export_file(archive.url, tmp_path / f"all.{fmt}", fmt, "--all-versions")
+        for fmt in ("json", "jsonl", "csv", "parquet")
+    }
     assert all(list(r) == list(FIELD_NAMES) for r in read_jsonl(outputs["jsonl"]))
     assert all(list(r) == list(FIELD_NAMES) for r in json.loads(outputs["json"].read_text(encoding="utf-8")))
     header = outputs["csv"].read_bytes().decode("utf-8").split("\r\n", 1)[0]
@@ -256,5 +302,5 @@ def test_docs_schemas_and_exports_cannot_drift(archive, tmp_path):
 
     warc = export_file(archive.url, tmp_path / "all.warc.gz", "warc", "--all-versions")
     assert all(list(r) == list(FIELD_NAMES) for linked in warc_metadata(warc).values() for r in linked)
-    row = {name: None for name in FIELD_NAMES} | {"version_id": 1, "page_id": 1, "capture_id": 1}
+    row = dict.fromkeys(FIELD_NAMES) | {"version_id": 1, "page_id": 1, "capture_id": 1}
     assert list(record_from_row(row)) == list(FIELD_NAMES)

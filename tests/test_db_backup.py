@@ -62,6 +62,7 @@ def assert_standalone(target: Path) -> None:
 
 # -- a settled archive --------------------------------------------------------------------------------------
 
+
 def test_backup_of_an_archive_is_a_checked_standalone_copy(archive_copy, tmp_path):
     before = archive_digest(archive_copy)
     target = tmp_path / "backups" / "archive-copy.sqlite"
@@ -112,6 +113,7 @@ def test_backup_of_an_archive_of_release_010(tmp_path):
 
 # -- while a crawl writes -----------------------------------------------------------------------------------
 
+
 def test_backup_while_a_crawl_writes(fresh_site, tmp_path):
     site = fresh_site
     db_path = tmp_path / "archive.sqlite"
@@ -119,13 +121,28 @@ def test_backup_while_a_crawl_writes(fresh_site, tmp_path):
     target.parent.mkdir()
     site.state.set_fault("/post/*", status=None, delay=0.5)  # the crawl lasts well beyond the backup
     env = {key: value for key, value in os.environ.items() if key != "CESS_ARCHIVE_DB"}
-    crawl = subprocess.Popen([CLI, "crawl", "--base-url", site.base_url, "--db", str(db_path), *FAST,
-                              "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=2"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                             stdin=subprocess.DEVNULL)
+    crawl = subprocess.Popen(
+        [
+            CLI,
+            "crawl",
+            "--base-url",
+            site.base_url,
+            "--db",
+            str(db_path),
+            *FAST,
+            "--set",
+            "CONCURRENT_REQUESTS_PER_DOMAIN=2",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
     try:
-        wait_until(lambda: runs_recorded(db_path) and pages_stored(db_path) >= 3, process=crawl,
-                   what="the crawl writing pages")
+        wait_until(
+            lambda: runs_recorded(db_path) and pages_stored(db_path) >= 3, process=crawl, what="the crawl writing pages"
+        )
 
         result = backup(str(db_path), target)
 
@@ -178,6 +195,7 @@ def test_backup_waits_for_a_locked_source_then_gives_up(archive_copy, tmp_path):
 
 # -- refusals -----------------------------------------------------------------------------------------------
 
+
 def test_an_existing_target_is_never_replaced(archive_copy, tmp_path):
     target = tmp_path / "old-backup.sqlite"
     target.write_bytes(b"an older backup")
@@ -202,8 +220,9 @@ def test_refusals_leave_nothing_behind(archive_copy, tmp_path):
     assert archive_digest(archive_copy) == before  # a refused --to: the archive was not even opened
 
 
-@pytest.mark.parametrize("url", ["postgresql+psycopg://postgres@127.0.0.1:5432/test",
-                                 "postgres://nobody@127.0.0.1:1/nowhere"])
+@pytest.mark.parametrize(
+    "url", ["postgresql+psycopg://postgres@127.0.0.1:5432/test", "postgres://nobody@127.0.0.1:1/nowhere"]
+)
 def test_a_postgresql_archive_is_pointed_to_pg_dump(url, tmp_path):
     error = one_line_error(backup(url, tmp_path / "backup.sqlite"))
     assert "pg_dump -Fc" in error and "pg_restore" in error

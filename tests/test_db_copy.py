@@ -67,8 +67,12 @@ def sqlite_rows(path: Path) -> dict[str, list[tuple]]:
     """Every row of every table but the revision stamp, by primary key, as SQLite stores it."""
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        tables = [name for (name,) in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'alembic_version' ORDER BY name")]
+        tables = [
+            name
+            for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'alembic_version' ORDER BY name"
+            )
+        ]
         rows = {}
         for table in tables:
             keys = [column[1] for column in connection.execute(f"PRAGMA table_info({table})") if column[5]]
@@ -93,8 +97,13 @@ def pg_tables(url: str) -> list[str]:
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
-            return connection.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
-                                           "ORDER BY tablename")).scalars().all()
+            return (
+                connection.execute(
+                    text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename")
+                )
+                .scalars()
+                .all()
+            )
     finally:
         engine.dispose()
 
@@ -115,22 +124,25 @@ def verified_line(stdout: str) -> str:
 
 # -- round trips --------------------------------------------------------------------------------------------
 
+
 def test_round_trip_through_postgresql_keeps_every_row(crawled, pg_url, tmp_path):
     before = archive_digest(crawled)
     back = tmp_path / "back.sqlite"
     there, again = round_trip(crawled, pg_url, back)
 
     original, copied = sqlite_rows(crawled), sqlite_rows(back)
-    assert set(copied) == set(original) == {"runs", "pages", "page_aliases", "raw_blobs", "captures", "versions",
-                                            "events"}
+    assert (
+        set(copied) == set(original) == {"runs", "pages", "page_aliases", "raw_blobs", "captures", "versions", "events"}
+    )
     for table, rows in original.items():
         assert copied[table] == rows, table
     assert stamped_revision(back) == stamped_revision(crawled) == head()
     assert archive_digest(crawled) == before  # the source is only read
 
     assert verified_line(there) == verified_line(again)
-    assert verified_line(there).startswith(f"verified: {len(original['versions'])} versions, "
-                                           f"{len(original['raw_blobs'])} raw bodies, checksum sha256:")
+    assert verified_line(there).startswith(
+        f"verified: {len(original['versions'])} versions, {len(original['raw_blobs'])} raw bodies, checksum sha256:"
+    )
     for table, rows in original.items():
         assert any(line.split() == [table, str(len(rows))] for line in there.splitlines()), (table, there)
 
@@ -162,8 +174,7 @@ def warc_records(path: Path) -> list[tuple]:
     records = []
     with open(path, "rb") as handle:
         for record in ArchiveIterator(handle):
-            headers = [(name, value) for name, value in record.rec_headers.headers
-                       if name not in WARC_EXPORT_FIELDS]
+            headers = [(name, value) for name, value in record.rec_headers.headers if name not in WARC_EXPORT_FIELDS]
             records.append((record.rec_type, headers, record.content_stream().read()))
     assert len(records) > 100
     return records
@@ -188,9 +199,14 @@ def dataset_contents(path: Path) -> dict[str, object]:
             package = json.loads(file.read_text(encoding="utf-8"))
             contents[name] = {key: value for key, value in package.items() if key not in ("created", "version")}
         elif name in ("README.md", "SHA256SUMS"):
-            contents[name] = [line for line in file.read_text(encoding="utf-8").splitlines()
-                              if "Created" not in line and "README.md" not in line
-                              and "datapackage.json" not in line and "dataset created" not in line]
+            contents[name] = [
+                line
+                for line in file.read_text(encoding="utf-8").splitlines()
+                if "Created" not in line
+                and "README.md" not in line
+                and "datapackage.json" not in line
+                and "dataset created" not in line
+            ]
         else:
             contents[name] = file.read_bytes()
     assert any(name.endswith(".parquet") for name in contents) and any(name.endswith(".jsonl") for name in contents)
@@ -205,7 +221,7 @@ def test_sqlite_to_sqlite(crawled, tmp_path):
     assert stamped_revision(target) is not None
 
 
-@pytest.fixture()
+@pytest.fixture
 def other_pg_url(pg_url):
     """A second schema of its own, on the server of ``pg_url``."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
@@ -254,8 +270,9 @@ def test_a_table_that_is_not_the_archives_is_left_out_and_named(crawled, tmp_pat
     target = tmp_path / "copy.sqlite"
     result = db_copy(source, target)
     assert result.exit_code == 0, result.output
-    assert result.stderr.strip() == ("cess-archive: note: not copied: operator_notes (not the archive's tables; "
-                                     "copy them yourself if they matter)")
+    assert result.stderr.strip() == (
+        "cess-archive: note: not copied: operator_notes (not the archive's tables; copy them yourself if they matter)"
+    )
     copied = sqlite_rows(target)
     assert "operator_notes" not in copied and copied == sqlite_rows(crawled)
 
@@ -279,13 +296,19 @@ def test_release_010_archive_is_copied_at_its_revision(pg_url, tmp_path):
 
 # -- the copy is usable -------------------------------------------------------------------------------------
 
+
 def test_crawl_continues_on_the_postgresql_copy(crawled, fresh_site, pg_url):
     assert db_copy(crawled, pg_url).exit_code == 0
     engine = create_engine(pg_url)
     with engine.connect() as connection:
-        copied_max = dict(connection.execute(text(
-            "SELECT 'versions', max(id) FROM versions UNION ALL SELECT 'captures', max(id) FROM captures "
-            "UNION ALL SELECT 'runs', max(id) FROM runs UNION ALL SELECT 'events', max(id) FROM events")).all())
+        copied_max = dict(
+            connection.execute(
+                text(
+                    "SELECT 'versions', max(id) FROM versions UNION ALL SELECT 'captures', max(id) FROM captures "
+                    "UNION ALL SELECT 'runs', max(id) FROM runs UNION ALL SELECT 'events', max(id) FROM events"
+                )
+            ).all()
+        )
     slug = fresh_site.state.live_posts()[5].slug
     fresh_site.state.edit_paragraph(slug, 0, "Un paragraphe écrit après la copie vers PostgreSQL.")
 
@@ -293,11 +316,13 @@ def test_crawl_continues_on_the_postgresql_copy(crawled, fresh_site, pg_url):
     assert result.exit_code == 0, result.output
     with engine.connect() as connection:
         run = connection.execute(text("SELECT id, status FROM runs ORDER BY id DESC LIMIT 1")).one()
-        new_versions = connection.execute(text(
-            "SELECT v.id, v.number, p.url FROM versions v JOIN pages p ON p.id = v.page_id WHERE v.run_id = :run"),
-            {"run": run.id}).all()
-        new_captures = connection.execute(text("SELECT min(id) FROM captures WHERE run_id = :run"),
-                                          {"run": run.id}).scalar_one()
+        new_versions = connection.execute(
+            text("SELECT v.id, v.number, p.url FROM versions v JOIN pages p ON p.id = v.page_id WHERE v.run_id = :run"),
+            {"run": run.id},
+        ).all()
+        new_captures = connection.execute(
+            text("SELECT min(id) FROM captures WHERE run_id = :run"), {"run": run.id}
+        ).scalar_one()
     engine.dispose()
     assert run.id == copied_max["runs"] + 1 and run.status == "finished"
     edited = [version for version in new_versions if path_of(version.url) == fresh_site.state.post_path(slug)]
@@ -311,8 +336,13 @@ def test_a_copy_reads_the_source_at_one_moment_while_a_crawl_writes(fresh_site, 
     checksum are compared, before the commit, with what the same read transaction saw), and they differ."""
     source = tmp_path / "live.sqlite"
     slow = ["--set", "DOWNLOAD_DELAY=0.25", "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
-    crawling = subprocess.Popen([CLI, "crawl", "--base-url", fresh_site.base_url, "--db", str(source), *FAST, *slow],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+    crawling = subprocess.Popen(
+        [CLI, "crawl", "--base-url", fresh_site.base_url, "--db", str(source), *FAST, *slow],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
     copies = []
     try:
         wait_until(lambda: pages_stored(source) >= 3, what="the crawl stores pages", process=crawling)
@@ -329,6 +359,7 @@ def test_a_copy_reads_the_source_at_one_moment_while_a_crawl_writes(fresh_site, 
 
 
 # -- refusals and failures ----------------------------------------------------------------------------------
+
 
 def test_refuses_a_target_that_is_not_empty(crawled, archive_copy, tmp_path):
     before = archive_digest(archive_copy)
@@ -400,7 +431,8 @@ def test_a_copy_that_does_not_match_is_rolled_back(crawled, pg_url):
     schema = pg_url.rsplit("%3D", 1)[1]
     admin = create_engine(PG_SERVER)
     with admin.begin() as connection:
-        connection.execute(text(f"""
+        connection.execute(
+            text(f"""
             CREATE FUNCTION "{schema}".corrupt() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN NEW.content_sha256 := upper(NEW.content_sha256); RETURN NEW; END $$;
             CREATE FUNCTION "{schema}".arm() RETURNS event_trigger LANGUAGE plpgsql AS $$
@@ -413,7 +445,8 @@ def test_a_copy_that_does_not_match_is_rolled_back(crawled, pg_url):
             END $$;
             CREATE EVENT TRIGGER "arm_{schema}" ON ddl_command_end WHEN TAG IN ('CREATE TABLE')
               EXECUTE FUNCTION "{schema}".arm();
-        """))
+        """)
+        )
     try:
         line = one_line_error(db_copy(crawled, pg_url), 3)
     finally:
@@ -497,8 +530,11 @@ def test_a_copy_killed_midway_leaves_an_empty_archive_named_as_such(crawled, pg_
     engine = create_engine(pg_url)
     with engine.connect() as connection:
         wait_until(lambda: not sessions_of(connection, COPY_APPLICATION), what="the killed copy's sessions end")
-        rows = {name: connection.execute(text(f"SELECT count(*) FROM {name}")).scalar_one()
-                for name in pg_tables(pg_url) if name != "alembic_version"}
+        rows = {
+            name: connection.execute(text(f"SELECT count(*) FROM {name}")).scalar_one()
+            for name in pg_tables(pg_url)
+            if name != "alembic_version"
+        }
     engine.dispose()
     assert "pages" in rows and set(rows.values()) == {0}
     line = one_line_error(db_copy(crawled, pg_url))
@@ -513,15 +549,20 @@ def copy_stopped_while_inserting(source_archive: Path, pg_url: str, tmp_path: Pa
     shutil.copyfile(source_archive, source)
     with sqlite3.connect(source) as connection:
         while connection.execute("SELECT count(*) FROM events").fetchone()[0] < 25_000:
-            connection.execute("INSERT INTO events (run_id, page_id, version_id, kind, at, url, details) "
-                               "SELECT run_id, page_id, version_id, kind, at, url, details FROM events")
+            connection.execute(
+                "INSERT INTO events (run_id, page_id, version_id, kind, at, url, details) "
+                "SELECT run_id, page_id, version_id, kind, at, url, details FROM events"
+            )
     arguments = ["db", "copy", "--from", str(source), "--to", f"{pg_url}&application_name={COPY_APPLICATION}"]
     process = subprocess.Popen([CLI, *arguments], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     watcher = create_engine(pg_url)
     try:
         with watcher.connect() as connection:
-            wait_until(lambda: "INSERT INTO events" in sessions_of(connection, COPY_APPLICATION),
-                       what="the copy inserts events", process=process)
+            wait_until(
+                lambda: "INSERT INTO events" in sessions_of(connection, COPY_APPLICATION),
+                what="the copy inserts events",
+                process=process,
+            )
         process.send_signal(signal_number)
         out, err = process.communicate(timeout=60)
     finally:
@@ -534,5 +575,8 @@ def copy_stopped_while_inserting(source_archive: Path, pg_url: str, tmp_path: Pa
 def sessions_of(connection, application_name: str) -> str:
     """The last statement of each PostgreSQL session of ``application_name``, one a line."""
     connection.rollback()  # a new snapshot of pg_stat_activity
-    return "\n".join(connection.execute(text(
-        "SELECT query FROM pg_stat_activity WHERE application_name = :name"), {"name": application_name}).scalars())
+    return "\n".join(
+        connection.execute(
+            text("SELECT query FROM pg_stat_activity WHERE application_name = :name"), {"name": application_name}
+        ).scalars()
+    )

@@ -12,7 +12,7 @@ import hashlib
 import json
 import sqlite3
 import zlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -38,16 +38,16 @@ def sqlite_write(path: Path, sql: str, *params) -> None:
 
 
 def flip_byte(body: bytes, at: int) -> bytes:
-    return body[:at] + bytes([body[at] ^ 0x01]) + body[at + 1:]
+    return body[:at] + bytes([body[at] ^ 0x01]) + body[at + 1 :]
 
 
 def flip_character(value: str, at: int) -> str:
-    return value[:at] + ("x" if value[at] != "x" else "y") + value[at + 1:]
+    return value[:at] + ("x" if value[at] != "x" else "y") + value[at + 1 :]
 
 
 def sqlite_digest(title, author, published, body) -> str:
     """The content digest of a version as read from SQLite (dates are UTC text there)."""
-    instant = datetime.fromisoformat(published).replace(tzinfo=timezone.utc) if published else None
+    instant = datetime.fromisoformat(published).replace(tzinfo=UTC) if published else None
     return content_digest(title, author, instant, body)
 
 
@@ -57,24 +57,29 @@ def summary(result) -> str:
 
 # -- a sound archive ----------------------------------------------------------------------------------------
 
+
 def test_a_sound_archive_verifies(archive_copy):
     before = archive_digest(archive_copy)
     blobs, raw_bytes = sqlite_rows(archive_copy, "SELECT count(*), sum(size) FROM raw_blobs")[0]
-    (versions,), = sqlite_rows(archive_copy, "SELECT count(*) FROM versions")
-    (captures,), = sqlite_rows(archive_copy, "SELECT count(*) FROM captures WHERE raw_sha256 IS NOT NULL")
+    ((versions,),) = sqlite_rows(archive_copy, "SELECT count(*) FROM versions")
+    ((captures,),) = sqlite_rows(archive_copy, "SELECT count(*) FROM captures WHERE raw_sha256 IS NOT NULL")
 
     result = verify(str(archive_copy))
 
     assert result.exit_code == 0, result.output
     assert result.stdout.strip().splitlines() == [
         f"checked {blobs:,} raw bodies ({raw_bytes:,} bytes), {versions:,} versions, {captures:,} captures "
-        f"with a raw body: all match"]
+        f"with a raw body: all match"
+    ]
     assert blobs > 10 and versions > 10
     assert archive_digest(archive_copy) == before
 
     as_json = json.loads(verify(str(archive_copy), "--json").stdout)
-    assert as_json == {"ok": True, "checked": {"raw_blobs": blobs, "raw_bytes": raw_bytes, "versions": versions,
-                                               "captures": captures}, "mismatches": []}
+    assert as_json == {
+        "ok": True,
+        "checked": {"raw_blobs": blobs, "raw_bytes": raw_bytes, "versions": versions, "captures": captures},
+        "mismatches": [],
+    }
 
 
 def test_an_archive_of_any_schema_revision_verifies(archive_copy, tmp_path):
@@ -91,13 +96,15 @@ def test_an_archive_of_any_schema_revision_verifies(archive_copy, tmp_path):
 
 # -- damaged through SQL ------------------------------------------------------------------------------------
 
+
 def test_one_flipped_byte_and_one_changed_character_are_both_reported(archive_copy):
-    (sha, data), = sqlite_rows(archive_copy, "SELECT sha256, data FROM raw_blobs ORDER BY sha256 LIMIT 1 OFFSET 3")
+    ((sha, data),) = sqlite_rows(archive_copy, "SELECT sha256, data FROM raw_blobs ORDER BY sha256 LIMIT 1 OFFSET 3")
     body = flip_byte(zlib.decompress(data), len(zlib.decompress(data)) // 2)
     sqlite_write(archive_copy, "UPDATE raw_blobs SET data = ? WHERE sha256 = ?", zlib.compress(body), sha)
-    (version_id, stored, title, author, published, old_text), = sqlite_rows(
-        archive_copy, "SELECT id, content_sha256, title, author, published, text FROM versions "
-                      "ORDER BY id LIMIT 1 OFFSET 5")
+    ((version_id, stored, title, author, published, old_text),) = sqlite_rows(
+        archive_copy,
+        "SELECT id, content_sha256, title, author, published, text FROM versions ORDER BY id LIMIT 1 OFFSET 5",
+    )
     new_text = flip_character(old_text, len(old_text) // 3)
     sqlite_write(archive_copy, "UPDATE versions SET text = ? WHERE id = ?", new_text, version_id)
     before = archive_digest(archive_copy)
@@ -117,23 +124,25 @@ def test_one_flipped_byte_and_one_changed_character_are_both_reported(archive_co
     as_json = json.loads(verify(str(archive_copy), "--json").stdout)
     assert as_json["ok"] is False
     assert [(m["table"], m["key"], m["field"]) for m in as_json["mismatches"]] == [
-        ("raw_blobs", sha, "sha256"), ("versions", version_id, "content_sha256")]
+        ("raw_blobs", sha, "sha256"),
+        ("versions", version_id, "content_sha256"),
+    ]
     assert archive_digest(archive_copy) == before
 
 
 def test_damaged_values_are_each_reported_and_every_row_still_checked(archive_copy):
     shas = [sha for (sha,) in sqlite_rows(archive_copy, "SELECT sha256 FROM raw_blobs ORDER BY sha256")]
     truncated, garbage, padded, resized, unknown, removed = shas[:6]
-    (data,), = sqlite_rows(archive_copy, "SELECT data FROM raw_blobs WHERE sha256 = ?", truncated)
-    sqlite_write(archive_copy, "UPDATE raw_blobs SET data = ? WHERE sha256 = ?", data[:len(data) // 2], truncated)
+    ((data,),) = sqlite_rows(archive_copy, "SELECT data FROM raw_blobs WHERE sha256 = ?", truncated)
+    sqlite_write(archive_copy, "UPDATE raw_blobs SET data = ? WHERE sha256 = ?", data[: len(data) // 2], truncated)
     sqlite_write(archive_copy, "UPDATE raw_blobs SET data = ? WHERE sha256 = ?", b"\x78\x9c not zlib", garbage)
-    (data,), = sqlite_rows(archive_copy, "SELECT data FROM raw_blobs WHERE sha256 = ?", padded)
+    ((data,),) = sqlite_rows(archive_copy, "SELECT data FROM raw_blobs WHERE sha256 = ?", padded)
     sqlite_write(archive_copy, "UPDATE raw_blobs SET data = ? WHERE sha256 = ?", data + b"\x00\xff", padded)
     sqlite_write(archive_copy, "UPDATE raw_blobs SET size = size + 1 WHERE sha256 = ?", resized)
     sqlite_write(archive_copy, "UPDATE raw_blobs SET compression = 'xz' WHERE sha256 = ?", unknown)
     sqlite_write(archive_copy, "DELETE FROM raw_blobs WHERE sha256 = ?", removed)  # foreign keys are off here
-    (capture_id,), = sqlite_rows(archive_copy, "SELECT id FROM captures WHERE raw_sha256 = ?", removed)
-    (size,), = sqlite_rows(archive_copy, "SELECT size FROM raw_blobs WHERE sha256 = ?", resized)
+    ((capture_id,),) = sqlite_rows(archive_copy, "SELECT id FROM captures WHERE raw_sha256 = ?", removed)
+    ((size,),) = sqlite_rows(archive_copy, "SELECT size FROM raw_blobs WHERE sha256 = ?", resized)
     first, second = (version_id for (version_id,) in sqlite_rows(archive_copy, "SELECT id FROM versions LIMIT 2"))
     sqlite_write(archive_copy, "UPDATE versions SET published = 'sometime' WHERE id = ?", first)
     sqlite_write(archive_copy, "UPDATE versions SET title = CAST(x'4ce974e9' AS TEXT) WHERE id = ?", second)
@@ -160,12 +169,13 @@ def test_damaged_values_are_each_reported_and_every_row_still_checked(archive_co
 
 # -- bit rot in the file itself -----------------------------------------------------------------------------
 
+
 def _once_in_file(path: Path, texts: list[tuple[int, str]]) -> tuple[int, int]:
     """A version whose text has an ASCII passage found exactly once in the file: (version id, file offset)."""
     content = path.read_bytes()
     for version_id, value in texts:
         for start in range(0, len(value) - 40, 97):
-            passage = value[start:start + 40].encode("utf-8")
+            passage = value[start : start + 40].encode("utf-8")
             if passage.isascii() and b"e" in passage and content.count(passage) == 1:
                 return version_id, content.index(passage) + passage.index(b"e")
     pytest.fail("no passage of a version's text found once in the file")
@@ -178,8 +188,8 @@ def test_bits_flipped_in_the_sqlite_file_are_found(archive_copy):
     stored with the rows can tell.
     """
     texts = sqlite_rows(archive_copy, "SELECT id, text FROM versions WHERE text LIKE '%e%' ORDER BY id")
-    changed, changed_at = _once_in_file(archive_copy, texts[:len(texts) // 2])
-    not_utf8, not_utf8_at = _once_in_file(archive_copy, texts[len(texts) // 2:])
+    changed, changed_at = _once_in_file(archive_copy, texts[: len(texts) // 2])
+    not_utf8, not_utf8_at = _once_in_file(archive_copy, texts[len(texts) // 2 :])
     with open(archive_copy, "r+b") as handle:
         for offset, mask in ((changed_at, 0x01), (not_utf8_at, 0x80)):  # "e" -> "d", "e" -> 0xe5
             handle.seek(offset)
@@ -200,12 +210,16 @@ def test_bits_flipped_in_the_sqlite_file_are_found(archive_copy):
 
 # -- PostgreSQL ---------------------------------------------------------------------------------------------
 
+
 def _pg_fingerprint(engine) -> dict[str, str]:
     """An MD5 over every row of every table: equal before and after means nothing was changed."""
     with engine.connect() as connection:
-        return {table: connection.scalar(text(
-            f"SELECT md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) FROM {table} r"))
-            for table in ("runs", "pages", "page_aliases", "raw_blobs", "captures", "versions", "events")}
+        return {
+            table: connection.scalar(
+                text(f"SELECT md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) FROM {table} r")
+            )
+            for table in ("runs", "pages", "page_aliases", "raw_blobs", "captures", "versions", "events")
+        }
 
 
 def test_verify_on_postgresql(fresh_site, pg_url):
@@ -213,8 +227,9 @@ def test_verify_on_postgresql(fresh_site, pg_url):
     engine = create_engine(pg_url)
     try:
         with engine.connect() as connection:
-            blobs, versions = (connection.scalar(text(f"SELECT count(*) FROM {table}"))
-                               for table in ("raw_blobs", "versions"))
+            blobs, versions = (
+                connection.scalar(text(f"SELECT count(*) FROM {table}")) for table in ("raw_blobs", "versions")
+            )
         result = verify(pg_url)
         assert result.exit_code == 0, result.output
         assert result.stdout.startswith(f"checked {blobs:,} raw bodies (")
@@ -223,25 +238,35 @@ def test_verify_on_postgresql(fresh_site, pg_url):
         with engine.begin() as connection:
             sha, data = connection.execute(text("SELECT sha256, data FROM raw_blobs ORDER BY sha256 LIMIT 1")).one()
             body = flip_byte(zlib.decompress(data), 100)
-            connection.execute(text("UPDATE raw_blobs SET data = :data WHERE sha256 = :sha"),
-                               {"data": zlib.compress(body), "sha": sha})
+            connection.execute(
+                text("UPDATE raw_blobs SET data = :data WHERE sha256 = :sha"), {"data": zlib.compress(body), "sha": sha}
+            )
             corrupt = connection.scalar(text("SELECT sha256 FROM raw_blobs ORDER BY sha256 LIMIT 1 OFFSET 1"))
-            connection.execute(text("UPDATE raw_blobs SET data = :data WHERE sha256 = :sha"),
-                               {"data": b"\x00 no zlib here", "sha": corrupt})
-            version_id, stored, old_text = connection.execute(text(
-                "SELECT id, content_sha256, text FROM versions ORDER BY id LIMIT 1 OFFSET 2")).one()
-            connection.execute(text("UPDATE versions SET text = :text WHERE id = :id"),
-                               {"text": flip_character(old_text, 10), "id": version_id})
+            connection.execute(
+                text("UPDATE raw_blobs SET data = :data WHERE sha256 = :sha"),
+                {"data": b"\x00 no zlib here", "sha": corrupt},
+            )
+            version_id, stored, old_text = connection.execute(
+                text("SELECT id, content_sha256, text FROM versions ORDER BY id LIMIT 1 OFFSET 2")
+            ).one()
+            connection.execute(
+                text("UPDATE versions SET text = :text WHERE id = :id"),
+                {"text": flip_character(old_text, 10), "id": version_id},
+            )
         before = _pg_fingerprint(engine)
 
         result = verify(pg_url)
 
         assert result.exit_code == 1, result.output
         lines = result.stdout.strip().splitlines()
-        expected = [f"raw_blobs {sha}: sha256 expected {sha}, found {hashlib.sha256(body).hexdigest()}",
-                    f"raw_blobs {corrupt}: data expected a zlib stream, found one that cannot be decompressed",
-                    f"versions {version_id}: content_sha256 expected {stored}, found "]
-        assert len(lines) == 4 and all(line.startswith(start) for line, start in zip(lines, expected)), lines
+        expected = [
+            f"raw_blobs {sha}: sha256 expected {sha}, found {hashlib.sha256(body).hexdigest()}",
+            f"raw_blobs {corrupt}: data expected a zlib stream, found one that cannot be decompressed",
+            f"versions {version_id}: content_sha256 expected {stored}, found ",
+        ]
+        assert len(lines) == 4 and all(line.startswith(start) for line, start in zip(lines, expected, strict=False)), (
+            lines
+        )
         assert lines[-1].endswith(": 3 mismatches")
         assert _pg_fingerprint(engine) == before
     finally:
@@ -249,6 +274,7 @@ def test_verify_on_postgresql(fresh_site, pg_url):
 
 
 # -- refusals -----------------------------------------------------------------------------------------------
+
 
 def test_verify_refuses_what_is_not_an_archive(tmp_path):
     missing = tmp_path / "missing.sqlite"

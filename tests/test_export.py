@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,11 +14,11 @@ from exports import FIELD_NAMES, FIELDS
 from exports.exporter import export
 from tests.conftest import cess
 
-T0 = datetime(2026, 2, 1, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 2, 1, 12, 0, tzinfo=UTC)
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
-@pytest.fixture()
+@pytest.fixture
 def archive(tmp_path):
     """An archive of two pages, one of them in two versions."""
     url = f"sqlite:///{tmp_path / 'a.sqlite'}"
@@ -29,11 +29,19 @@ def archive(tmp_path):
 
     def put(page, text, at):
         fetched = Fetched(requested_url=page, url=page, status=200, body=text.encode(), fetched_at=at)
-        content = Content(title="Note « stratégique »", author="Rédaction CESS", published=T0 - timedelta(days=2),
-                          modified=None, text=text, language="fr", extractor="test/1")
+        content = Content(
+            title="Note « stratégique »",
+            author="Rédaction CESS",
+            published=T0 - timedelta(days=2),
+            modified=None,
+            text=text,
+            language="fr",
+            extractor="test/1",
+        )
         with Session.begin() as session:
-            record_capture(session, run_id=run, source="cess", kind="article", page_url=page,
-                           fetched=fetched, content=content)
+            record_capture(
+                session, run_id=run, source="cess", kind="article", page_url=page, fetched=fetched, content=content
+            )
 
     put("https://example.org/post/b", "Texte B.\nAvec l’apostrophe.", T0)
     put("https://example.org/post/a", "Texte A.", T0)
@@ -51,7 +59,9 @@ def test_jsonl_latest_versions(archive, tmp_path):
     lines = out.read_text(encoding="utf-8").splitlines()
     records = [json.loads(line) for line in lines]
     assert [(r["url"], r["version"]) for r in records] == [
-        ("https://example.org/post/a", 2), ("https://example.org/post/b", 1)]
+        ("https://example.org/post/a", 2),
+        ("https://example.org/post/b", 1),
+    ]
     assert records[0]["text"] == "Texte A, corrigé."
     assert records[0]["first_seen"] == "2026-02-01T17:00:00Z"
     assert records[1]["published"] == "2026-01-30T12:00:00Z"
@@ -66,7 +76,10 @@ def test_json_all_versions_is_one_array(archive, tmp_path):
     assert result.exit_code == 0, result.output
     records = json.loads(out.read_text(encoding="utf-8"))
     assert [(r["url"], r["version"]) for r in records] == [
-        ("https://example.org/post/a", 1), ("https://example.org/post/a", 2), ("https://example.org/post/b", 1)]
+        ("https://example.org/post/a", 1),
+        ("https://example.org/post/a", 2),
+        ("https://example.org/post/b", 1),
+    ]
 
 
 def test_interrupted_export_leaves_previous_file(archive, tmp_path, monkeypatch):
@@ -108,16 +121,21 @@ def test_empty_archive_exports_an_empty_file_with_a_note(tmp_path):
     assert json.loads((tmp_path / "out.json").read_text(encoding="utf-8")) == []
     no_run = cess("export", "--format", "jsonl", "--output", str(out), "--db", url, "--since-run", "1")
     assert no_run.exit_code == 2, no_run.output
-    assert no_run.stderr == "cess-archive: error: no run 1 in the archive (the archive has no run); " \
-                            "'cess-archive runs' lists them\n"
+    assert (
+        no_run.stderr == "cess-archive: error: no run 1 in the archive (the archive has no run); "
+        "'cess-archive runs' lists them\n"
+    )
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--format", "xml", "--output", "{tmp}/x.json"], "'xml' is not one of"),
-    (["--format", "jsonl", "--output", "/nonexistent-dir/out.jsonl"], "does not exist"),
-    (["--format", "jsonl"], "Missing option '--output'"),
-    (["--format", "jsonl", "--output", "{tmp}/x.json", "--bogus"], "No such option '--bogus'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--format", "xml", "--output", "{tmp}/x.json"], "'xml' is not one of"),
+        (["--format", "jsonl", "--output", "/nonexistent-dir/out.jsonl"], "does not exist"),
+        (["--format", "jsonl"], "Missing option '--output'"),
+        (["--format", "jsonl", "--output", "{tmp}/x.json", "--bogus"], "No such option '--bogus'"),
+    ],
+)
 def test_bad_export_usage_is_one_line(archive, tmp_path, args, message):
     url, _ = archive
     result = cess("export", "--db", url, *[a.format(tmp=tmp_path) for a in args])
@@ -136,8 +154,10 @@ def test_missing_archive_is_not_created(tmp_path):
 
 def test_readme_documents_every_field():
     readme = README.read_text(encoding="utf-8")
-    rows = {m.group(1): m.group(2).replace("`", "")
-            for m in re.finditer(r"^\| `([a-z_0-9]+)` \| [^|]+ \| (.+) \|$", readme, re.M)}
+    rows = {
+        m.group(1): m.group(2).replace("`", "")
+        for m in re.finditer(r"^\| `([a-z_0-9]+)` \| [^|]+ \| (.+) \|$", readme, re.M)
+    }
     for field in FIELDS:
         assert field.name in rows, f"README does not document {field.name}"
         assert rows[field.name] == field.description.replace("`", ""), field.name

@@ -25,7 +25,7 @@ import termios
 import time
 import zlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -34,12 +34,13 @@ import pytest
 from tests.conftest import CLI, cess, crawl
 from tests.site import content as site_content
 
-UTC = timezone.utc
+UTC = UTC
 WARCIO = str(Path(CLI).with_name("warcio"))
 EVERYTHING = ("--all-versions", "--include-removed", "--include-duplicates")
 
 
 # --------------------------------------------------------------------------------------------- helpers
+
 
 def path_of(url: str) -> str:
     return unquote(urlsplit(url).path)
@@ -105,6 +106,7 @@ def warc_metadata(path: Path) -> dict[str, dict]:
 
 # pandas: each format loaded as its documentation says, must give the same frame.
 
+
 def frame_from_jsonl(path: Path):
     import pandas as pd
 
@@ -134,8 +136,13 @@ def frame_from_csv(path: Path):
     from exports.records import DATETIME_FIELDS, OBJECT_FIELDS
     from exports.schema import pandas_dtypes
 
-    frame = pd.read_csv(path, dtype=pandas_dtypes() | {name: "str" for name in OBJECT_FIELDS},
-                        keep_default_na=False, na_values=[""], encoding="utf-8")
+    frame = pd.read_csv(
+        path,
+        dtype=pandas_dtypes() | dict.fromkeys(OBJECT_FIELDS, "str"),
+        keep_default_na=False,
+        na_values=[""],
+        encoding="utf-8",
+    )
     for column in DATETIME_FIELDS:
         frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601").dt.as_unit("us")
     for column in OBJECT_FIELDS:
@@ -145,27 +152,31 @@ def frame_from_csv(path: Path):
 
 # ------------------------------------------------------------------------------------ the local copy
 
+
 @dataclass
 class SiteArchive:
     db_url: str
     db_path: Path
-    t1: datetime          # after run 1 (initial state)
-    t2: datetime          # after run 2 (seed 000 edited, post X removed)
-    t3: datetime          # after run 3 (seed 000 edited again, seed 001 retitled, X restored, Z removed)
-    snapshots: dict       # exports made right after runs 1 and 2: (label, time) -> path
+    t1: datetime  # after run 1 (initial state)
+    t2: datetime  # after run 2 (seed 000 edited, post X removed)
+    t3: datetime  # after run 3 (seed 000 edited again, seed 001 retitled, X restored, Z removed)
+    snapshots: dict  # exports made right after runs 1 and 2: (label, time) -> path
     seed0: str
     seed1: str
-    removed_then_restored: str   # X
-    removed: str                 # Z
-    copy: str                    # the untranslated /de/ copy
+    removed_then_restored: str  # X
+    removed: str  # Z
+    copy: str  # the untranslated /de/ copy
 
 
 def _plain_posts(site) -> list[str]:
     """Posts with no translation and no untranslated copy (deleting them touches nothing else)."""
     copied = {copy.target for copy in site.state.copies()}
     seeds = {post.slug for post in site_content.SEED_POSTS.values()}
-    return [post.slug for post in site.state.live_posts()
-            if post.slug not in copied and post.slug not in seeds and not site.state.translations(post)]
+    return [
+        post.slug
+        for post in site.state.live_posts()
+        if post.slug not in copied and post.slug not in seeds and not site.state.translations(post)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -205,8 +216,9 @@ def site_archive(site, tmp_path_factory) -> SiteArchive:
         site.state.reset()
         site.state.clear_faults()
     copy = next(c.path for c in site.state.copies() if c.kind == "post")
-    return SiteArchive(db_url, db_path, t1, t2, t3, snapshots, f"/post/{seed0}", f"/post/{seed1}",
-                       f"/post/{x}", f"/post/{z}", copy)
+    return SiteArchive(
+        db_url, db_path, t1, t2, t3, snapshots, f"/post/{seed0}", f"/post/{seed1}", f"/post/{x}", f"/post/{z}", copy
+    )
 
 
 def db_rows(archive: SiteArchive, sql: str, *params) -> list[tuple]:
@@ -221,7 +233,7 @@ def test_scenario_has_versions_removals_and_a_copy(site_archive, tmp_path):
         by_path.setdefault(path_of(record["url"]), []).append(record)
     assert [r["version"] for r in by_path[site_archive.seed0]] == [1, 2, 3]
     assert [r["version"] for r in by_path[site_archive.seed1]] == [1, 2]
-    assert by_path[site_archive.removed][-1]["status"] == "removed"      # needs removal detection (issue 4)
+    assert by_path[site_archive.removed][-1]["status"] == "removed"  # needs removal detection (issue 4)
     assert by_path[site_archive.removed_then_restored][-1]["status"] == "live"
     assert by_path[site_archive.copy][-1]["duplicate_of"] is not None
     events = dict(db_rows(site_archive, "SELECT kind, count(*) FROM events GROUP BY kind"))
@@ -248,17 +260,33 @@ def test_filters(site_archive, tmp_path):
     assert pages and pages == [r for r in everything if r["kind"] == "page"]
     english = export_jsonl(site_archive.db_url, tmp_path, *EVERYTHING, "--language", "en")
     assert english and english == [r for r in everything if r["language"] == "en"]
-    both = export_jsonl(site_archive.db_url, tmp_path, *EVERYTHING, "--language", "en", "--language", "fr",
-                        "--kind", "article", "--kind", "page", "--source", "cess")
+    both = export_jsonl(
+        site_archive.db_url,
+        tmp_path,
+        *EVERYTHING,
+        "--language",
+        "en",
+        "--language",
+        "fr",
+        "--kind",
+        "article",
+        "--kind",
+        "page",
+        "--source",
+        "cess",
+    )
     assert both == [r for r in everything if r["language"] in ("en", "fr")]
     upper = export_jsonl(site_archive.db_url, tmp_path, *EVERYTHING, "--language", "EN")
     assert upper == english  # languages are stored in lower case; the option takes any case
     out = tmp_path / "none.jsonl"
-    result = cess("export", "--format", "jsonl", "--output", str(out), "--db", site_archive.db_url,
-                  "--source", "no-such-source")
+    result = cess(
+        "export", "--format", "jsonl", "--output", str(out), "--db", site_archive.db_url, "--source", "no-such-source"
+    )
     assert result.exit_code == 2, result.output
-    assert result.stderr == ("cess-archive: error: unknown source 'no-such-source' for --source: known sources "
-                             "are anne-genetet, cess, mediapart-valette\n")
+    assert result.stderr == (
+        "cess-archive: error: unknown source 'no-such-source' for --source: known sources "
+        "are anne-genetet, cess, mediapart-valette\n"
+    )
     assert not out.exists()
 
 
@@ -266,8 +294,10 @@ def test_every_format_holds_the_same_records(site_archive, tmp_path):
     """JSON, CSV and Parquet give, through pandas, the same values and types as JSONL."""
     import pandas as pd
 
-    paths = {fmt: export_file(site_archive.db_url, tmp_path / f"all.{fmt}", fmt, *EVERYTHING)
-             for fmt in ("jsonl", "json", "csv", "parquet")}
+    paths = {
+        fmt: export_file(site_archive.db_url, tmp_path / f"all.{fmt}", fmt, *EVERYTHING)
+        for fmt in ("jsonl", "json", "csv", "parquet")
+    }
     records = read_jsonl(paths["jsonl"])
     assert json.loads(paths["json"].read_text(encoding="utf-8")) == records
     jsonl = frame_from_jsonl(paths["jsonl"])
@@ -319,7 +349,7 @@ def rfc4180_rows(text: str) -> list[list[tuple[str, bool]]]:
             while True:
                 j = text.index('"', i)
                 value.append(text[i:j])
-                if text[j + 1:j + 2] == '"':
+                if text[j + 1 : j + 2] == '"':
                     value.append('"')
                     i = j + 2
                     continue
@@ -332,10 +362,10 @@ def rfc4180_rows(text: str) -> list[list[tuple[str, bool]]]:
                 j += 1
             field, i = (text[i:j], False), j
         row.append(field)
-        if text[i:i + 1] == ",":
+        if text[i : i + 1] == ",":
             i += 1
         else:
-            assert text[i:i + 2] == "\r\n", f"bad line end at {i}: {text[i:i + 10]!r}"
+            assert text[i : i + 2] == "\r\n", f"bad line end at {i}: {text[i : i + 10]!r}"
             rows.append(row)
             row, i = [], i + 2
     return rows
@@ -361,8 +391,10 @@ def test_parquet_has_typed_columns(site_archive, tmp_path):
 
 def test_every_record_validates_against_the_json_schema(site_archive, tmp_path):
     validator = json_validator()
-    bad = {**read_jsonl(export_file(site_archive.db_url, tmp_path / "a.jsonl", "jsonl"))[0],
-           "first_seen": "2026-13-45T99:00:00Z"}
+    bad = {
+        **read_jsonl(export_file(site_archive.db_url, tmp_path / "a.jsonl", "jsonl"))[0],
+        "first_seen": "2026-13-45T99:00:00Z",
+    }
     assert list(validator.iter_errors(bad)), "the format checker does not check date-time"
     records = read_jsonl(export_file(site_archive.db_url, tmp_path / "all.jsonl", "jsonl", *EVERYTHING))
     for record in records:
@@ -381,16 +413,22 @@ def test_warc_passes_check_and_holds_every_version_capture(site_archive, tmp_pat
 
     index = warc_index(out)
     assert index[0]["warc-type"] == "warcinfo"
-    by_uri_date = {(e.get("warc-target-uri"), e.get("warc-date")): e for e in index
-                   if e["warc-type"] in ("response", "revisit")}
-    versions = db_rows(site_archive, """
+    by_uri_date = {
+        (e.get("warc-target-uri"), e.get("warc-date")): e for e in index if e["warc-type"] in ("response", "revisit")
+    }
+    versions = db_rows(
+        site_archive,
+        """
         SELECT p.url, v.number, c.url, c.fetched_at, c.raw_sha256
-        FROM versions v JOIN pages p ON p.id = v.page_id JOIN captures c ON c.id = v.capture_id""")
+        FROM versions v JOIN pages p ON p.id = v.page_id JOIN captures c ON c.id = v.capture_id""",
+    )
     captures = db_rows(site_archive, "SELECT count(*) FROM captures WHERE page_id IS NOT NULL")[0][0]
     assert len(by_uri_date) == captures  # every capture of this archive belongs to the full selection
     metadata = warc_metadata(out)
-    records = {(r["url"], r["version"]): r
-               for r in read_jsonl(export_file(site_archive.db_url, tmp_path / "all.jsonl", "jsonl", *EVERYTHING))}
+    records = {
+        (r["url"], r["version"]): r
+        for r in read_jsonl(export_file(site_archive.db_url, tmp_path / "all.jsonl", "jsonl", *EVERYTHING))
+    }
     validator = json_validator()
     for page_url, number, capture_url, fetched_at, raw_sha in versions:
         date = warc_date(datetime.fromisoformat(fetched_at).replace(tzinfo=UTC))
@@ -403,8 +441,10 @@ def test_warc_passes_check_and_holds_every_version_capture(site_archive, tmp_pat
         for record in linked:
             assert not list(validator.iter_errors(record))
     removal = [e for e in index if e.get("http:status") == "404"]
-    assert {path_of(e["warc-target-uri"]) for e in removal} == {site_archive.removed,
-                                                                site_archive.removed_then_restored}
+    assert {path_of(e["warc-target-uri"]) for e in removal} == {
+        site_archive.removed,
+        site_archive.removed_then_restored,
+    }
     requests = [e for e in index if e["warc-type"] == "request"]
     assert len(requests) == captures
 
@@ -426,12 +466,14 @@ def test_as_of_selects_what_stood_then(site_archive, tmp_path):
     assert at_t2[a.removed_then_restored]["status"] == "removed"
     assert at_t2[a.removed]["status"] == "live"
     assert all(r["last_seen"] <= iso(a.t2) for r in at_t2.values())
-    versions_then = db_rows(a, "SELECT count(*) FROM versions WHERE first_seen <= ?",
-                            a.t2.replace(tzinfo=None).isoformat(sep=" "))[0][0]
+    versions_then = db_rows(
+        a, "SELECT count(*) FROM versions WHERE first_seen <= ?", a.t2.replace(tzinfo=None).isoformat(sep=" ")
+    )[0][0]
     every = export_jsonl(a.db_url, tmp_path, "--as-of", iso(a.t2), *EVERYTHING)
     assert len(every) == versions_then
-    before = cess("export", "--format", "jsonl", "--output", str(tmp_path / "x.jsonl"), "--db", a.db_url,
-                  "--as-of", "2000-01-01")
+    before = cess(
+        "export", "--format", "jsonl", "--output", str(tmp_path / "x.jsonl"), "--db", a.db_url, "--as-of", "2000-01-01"
+    )
     assert before.exit_code == 0 and "the selection is empty" in before.stderr, before.output
     assert (tmp_path / "x.jsonl").read_bytes() == b""
 
@@ -441,21 +483,29 @@ def test_since_selects_exactly_what_changed(site_archive, tmp_path):
     changed = {(a.seed0, 3, "live"), (a.seed1, 2, "live"), (a.removed_then_restored, 1, "live")}
     for args in (("--since", iso(a.t1)), ("--since-run", "1")):
         assert set(keys(export_jsonl(a.db_url, tmp_path, *args))) == changed
-        assert set(keys(export_jsonl(a.db_url, tmp_path, *args, "--include-removed"))) == \
-            changed | {(a.removed, 1, "removed")}
-        assert set(keys(export_jsonl(a.db_url, tmp_path, *args, "--all-versions", "--include-removed"))) == \
-            changed | {(a.seed0, 2, "live"), (a.removed, 1, "removed")}
+        assert set(keys(export_jsonl(a.db_url, tmp_path, *args, "--include-removed"))) == changed | {
+            (a.removed, 1, "removed")
+        }
+        assert set(keys(export_jsonl(a.db_url, tmp_path, *args, "--all-versions", "--include-removed"))) == changed | {
+            (a.seed0, 2, "live"),
+            (a.removed, 1, "removed"),
+        }
     for args in (("--since", iso(a.t2)), ("--since-run", "2")):
-        assert set(keys(export_jsonl(a.db_url, tmp_path, *args, "--all-versions", "--include-removed"))) == \
-            changed | {(a.removed, 1, "removed")}
+        assert set(keys(export_jsonl(a.db_url, tmp_path, *args, "--all-versions", "--include-removed"))) == changed | {
+            (a.removed, 1, "removed")
+        }
     window = export_jsonl(a.db_url, tmp_path, "--since", iso(a.t1), "--as-of", iso(a.t2), *EVERYTHING)
     assert set(keys(window)) == {(a.seed0, 2, "live"), (a.removed_then_restored, 1, "removed")}
-    nothing = cess("export", "--format", "jsonl", "--output", str(tmp_path / "n.jsonl"), "--db", a.db_url,
-                   "--since-run", "3")
+    nothing = cess(
+        "export", "--format", "jsonl", "--output", str(tmp_path / "n.jsonl"), "--db", a.db_url, "--since-run", "3"
+    )
     assert nothing.exit_code == 0, nothing.output  # a quiet night: an empty dump, not a failure
     assert nothing.stdout.startswith("exported 0 records to ")
-    assert nothing.stderr.startswith("cess-archive: note: the selection is empty (") and \
-        "that changed after run 3" in nothing.stderr and nothing.stderr.count("\n") == 1
+    assert (
+        nothing.stderr.startswith("cess-archive: note: the selection is empty (")
+        and "that changed after run 3" in nothing.stderr
+        and nothing.stderr.count("\n") == 1
+    )
     assert (tmp_path / "n.jsonl").read_bytes() == b""
 
 
@@ -478,10 +528,47 @@ def test_incremental_dumps_rebuild_the_full_export(site_archive, tmp_path):
 
 # ------------------------------------------------------------------------------ a large generated archive
 
-WORDS = ("sécurité défense européenne stratégie menace hybride cyber souveraineté numérique OTAN Sahel "
-         "Baltique corridor résilience démocratie ingérence désinformation infrastructure critique énergie "
-         "terrorisme renseignement diplomatie coopération doctrine dissuasion frontière maritime câbles "
-         "satellite espace crime organisé ports trafic élargissement Balkans Arctique Kazakhstan").split()
+WORDS = [
+    "sécurité",
+    "défense",
+    "européenne",
+    "stratégie",
+    "menace",
+    "hybride",
+    "cyber",
+    "souveraineté",
+    "numérique",
+    "OTAN",
+    "Sahel",
+    "Baltique",
+    "corridor",
+    "résilience",
+    "démocratie",
+    "ingérence",
+    "désinformation",
+    "infrastructure",
+    "critique",
+    "énergie",
+    "terrorisme",
+    "renseignement",
+    "diplomatie",
+    "coopération",
+    "doctrine",
+    "dissuasion",
+    "frontière",
+    "maritime",
+    "câbles",
+    "satellite",
+    "espace",
+    "crime",
+    "organisé",
+    "ports",
+    "trafic",
+    "élargissement",
+    "Balkans",
+    "Arctique",
+    "Kazakhstan",
+]
 T0 = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 
 
@@ -505,36 +592,83 @@ def make_large_archive(path: Path, *, pages: int, versions_per_page: int = 2, te
                 rows[model].clear()
 
     with engine.begin() as connection:
-        connection.execute(insert(Run), [{"id": 1, "source": "cess", "base_url": "https://www.example.org",
-                                          "started_at": T0, "finished_at": T0 + timedelta(days=2),
-                                          "status": "finished"}])
+        connection.execute(
+            insert(Run),
+            [
+                {
+                    "id": 1,
+                    "source": "cess",
+                    "base_url": "https://www.example.org",
+                    "started_at": T0,
+                    "finished_at": T0 + timedelta(days=2),
+                    "status": "finished",
+                }
+            ],
+        )
         number = 0
         for page_id in range(1, pages + 1):
             page_url = f"https://www.example.org/post/note-{page_id:06d}"
             first = T0 + timedelta(seconds=number + 1)
             last = T0 + timedelta(seconds=number + versions_per_page)
-            rows[Page].append({"id": page_id, "url": page_url, "source": "cess", "kind": "article",
-                               "status": "live", "first_seen": first, "last_seen": last, "translations": {}})
+            rows[Page].append(
+                {
+                    "id": page_id,
+                    "url": page_url,
+                    "source": "cess",
+                    "kind": "article",
+                    "status": "live",
+                    "first_seen": first,
+                    "last_seen": last,
+                    "translations": {},
+                }
+            )
             for version in range(1, versions_per_page + 1):
                 number += 1
                 at = T0 + timedelta(seconds=number)
                 body_text = " ".join(rng.choices(WORDS, k=text_chars // 7))[:text_chars]
                 body = f"<html><body><h1>Note {page_id}</h1><p>{body_text}</p></body></html>".encode()
                 sha = hashlib.sha256(body).hexdigest()
-                rows[RawBlob].append({"sha256": sha, "size": len(body), "compression": "zlib",
-                                      "data": zlib.compress(body, 1)})
-                rows[Capture].append({"id": number, "run_id": 1, "page_id": page_id, "requested_url": page_url,
-                                      "url": page_url, "fetched_at": at, "http_status": 200,
-                                      "headers": {"Content-Type": "text/html; charset=utf-8"},
-                                      "content_type": "text/html; charset=utf-8", "raw_sha256": sha,
-                                      "extraction_status": "ok"})
-                rows[Version].append({"id": number, "page_id": page_id, "number": version,
-                                      "content_sha256": hashlib.sha256(body_text.encode()).hexdigest(),
-                                      "title": f"Note {page_id}, version {version}", "author": "Rédaction CESS",
-                                      "published": T0, "modified": None, "text": body_text, "language": "fr",
-                                      "language_probability": 0.9999, "declared_language": "fr",
-                                      "translations": {}, "extractor": "generated/1", "reason": "crawl",
-                                      "first_seen": at, "last_seen": at, "run_id": 1, "capture_id": number})
+                rows[RawBlob].append(
+                    {"sha256": sha, "size": len(body), "compression": "zlib", "data": zlib.compress(body, 1)}
+                )
+                rows[Capture].append(
+                    {
+                        "id": number,
+                        "run_id": 1,
+                        "page_id": page_id,
+                        "requested_url": page_url,
+                        "url": page_url,
+                        "fetched_at": at,
+                        "http_status": 200,
+                        "headers": {"Content-Type": "text/html; charset=utf-8"},
+                        "content_type": "text/html; charset=utf-8",
+                        "raw_sha256": sha,
+                        "extraction_status": "ok",
+                    }
+                )
+                rows[Version].append(
+                    {
+                        "id": number,
+                        "page_id": page_id,
+                        "number": version,
+                        "content_sha256": hashlib.sha256(body_text.encode()).hexdigest(),
+                        "title": f"Note {page_id}, version {version}",
+                        "author": "Rédaction CESS",
+                        "published": T0,
+                        "modified": None,
+                        "text": body_text,
+                        "language": "fr",
+                        "language_probability": 0.9999,
+                        "declared_language": "fr",
+                        "translations": {},
+                        "extractor": "generated/1",
+                        "reason": "crawl",
+                        "first_seen": at,
+                        "last_seen": at,
+                        "run_id": 1,
+                        "capture_id": number,
+                    }
+                )
             if len(rows[Version]) >= 4000:
                 flush(connection)
         flush(connection)
@@ -564,8 +698,14 @@ def run_measured(*args: str) -> tuple[int, float, str]:
     env = {k: v for k, v in os.environ.items() if k != "CESS_ARCHIVE_DB"}
     with tempfile.TemporaryDirectory(prefix="cess-measure-") as tmp:
         report = Path(tmp) / "report"
-        proc = subprocess.run([sys.executable, "-c", _LAUNCHER, str(report), CLI, *args], env=env,
-                              capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=600)
+        proc = subprocess.run(
+            [sys.executable, "-c", _LAUNCHER, str(report), CLI, *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=600,
+        )
         status, peak_kib = report.read_text().split()
     return int(status), int(peak_kib) / 1024, proc.stderr
 
@@ -601,8 +741,11 @@ def test_memory_stays_flat_whatever_the_archive_size(large_archives, tmp_path, t
     assert large_archives.big_versions == 30_000 and large_archives.big_text_mib > 80
     peaks = {}
     for name, db_url in (("small", large_archives.small), ("big", large_archives.big)):
-        where = ["--dataset", str(tmp_path / f"{name}-ds")] if target == "dataset" else \
-            ["--format", target, "--output", str(tmp_path / f"{name}.{target}")]
+        where = (
+            ["--dataset", str(tmp_path / f"{name}-ds")]
+            if target == "dataset"
+            else ["--format", target, "--output", str(tmp_path / f"{name}.{target}")]
+        )
         status, peaks[name], stderr = run_measured("export", "--db", db_url, "--all-versions", *where)
         assert status == 0, stderr
     growth = peaks["big"] - peaks["small"]
@@ -615,8 +758,11 @@ def _wait_for_part(directory: Path, prefix: str, proc: subprocess.Popen, min_byt
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         for candidate in directory.glob(f"{prefix}*.part"):
-            size = candidate.stat().st_size if candidate.is_file() else \
-                sum(p.stat().st_size for p in candidate.rglob("*") if p.is_file())
+            size = (
+                candidate.stat().st_size
+                if candidate.is_file()
+                else sum(p.stat().st_size for p in candidate.rglob("*") if p.is_file())
+            )
             if size >= min_bytes:
                 return candidate
         assert proc.poll() is None, "the export ended before it could be interrupted"
@@ -626,8 +772,14 @@ def _wait_for_part(directory: Path, prefix: str, proc: subprocess.Popen, min_byt
 
 def _start_export(db_url: str, *args: str) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k != "CESS_ARCHIVE_DB"}
-    return subprocess.Popen([CLI, "export", "--db", db_url, *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env, text=True)
+    return subprocess.Popen(
+        [CLI, "export", "--db", db_url, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        text=True,
+    )
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "parquet", "warc"])
@@ -693,12 +845,23 @@ def test_export_runs_while_a_crawl_writes(large_archives, tmp_path):
             page = f"https://www.example.org/post/written-during-export-{i}"
             started = time.monotonic()
             with Session.begin() as session:
-                record_capture(session, run_id=run, source="cess", kind="article", page_url=page,
-                               fetched=Fetched(requested_url=page, url=page, status=200, body=page.encode(),
-                                               fetched_at=at),
-                               content=Content(title=f"Pendant l'export {i}", author=None, published=None,
-                                               modified=None, text=f"Écrit pendant l'export ({i}).",
-                                               language="fr", extractor="test/1"))
+                record_capture(
+                    session,
+                    run_id=run,
+                    source="cess",
+                    kind="article",
+                    page_url=page,
+                    fetched=Fetched(requested_url=page, url=page, status=200, body=page.encode(), fetched_at=at),
+                    content=Content(
+                        title=f"Pendant l'export {i}",
+                        author=None,
+                        published=None,
+                        modified=None,
+                        text=f"Écrit pendant l'export ({i}).",
+                        language="fr",
+                        extractor="test/1",
+                    ),
+                )
             waits.append(time.monotonic() - started)
         still_running = proc.poll() is None
     finally:
@@ -711,37 +874,53 @@ def test_export_runs_while_a_crawl_writes(large_archives, tmp_path):
 
     assert pq.read_metadata(out).num_rows == before
     assert f"exported {before} records" in stdout
-    again = cess("export", "--db", large_archives.big, "--all-versions", "--format", "jsonl",
-                 "--output", str(tmp_path / "after.jsonl"))
+    again = cess(
+        "export",
+        "--db",
+        large_archives.big,
+        "--all-versions",
+        "--format",
+        "jsonl",
+        "--output",
+        str(tmp_path / "after.jsonl"),
+    )
     assert f"exported {before + 20} records" in again.stdout, again.output
 
 
 # ------------------------------------------------------------------------------------------ bad input
 
-@pytest.mark.parametrize("args, message", [
-    (["--format", "xml", "--output", "{tmp}/x.json"], "'xml' is not one of"),
-    (["--format", "csv", "--output", "/nonexistent-dir/out.csv"], "does not exist"),
-    (["--format", "csv", "--output", "{tmp}"], "directory"),
-    (["--format", "parquet", "--output", "/proc/cess-archive-export.parquet"], "cannot write"),
-    (["--format", "jsonl"], "Missing option '--output'"),
-    (["--output", "{tmp}/x.jsonl"], "Missing option '--format'"),
-    (["--format", "jsonl", "--dataset", "{tmp}/ds"], "--format does not apply to --dataset"),
-    (["--format", "jsonl", "--output", "{tmp}/x.jsonl", "--dataset", "{tmp}/ds"], "cannot be used together"),
-    (["--format", "jsonl", "--output", "{tmp}/x.jsonl", "--since-run", "99"], "no run 99 in the archive"),
-    (["--format", "jsonl", "--output", "{tmp}/x.jsonl", "--since-run", "x"], "'x' is not a valid integer"),
-    (["--format", "jsonl", "--output", "{tmp}/x.jsonl", "--since", "yesterday"], "--since expects an ISO 8601"),
-    (["--format", "jsonl", "--output", "{tmp}/x.jsonl", "--as-of", "2026-02-30"], "--as-of expects an ISO 8601"),
-    (["--format", "jsonl", "--output", "{tmp}/x.jsonl", "--since", "2026-01-01", "--since-run", "1"],
-     "cannot be used together"),
-    (["--format", "jsonl", "--output", "{tmp}/x.jsonl", "--since", "2026-03-01", "--as-of", "2026-02-01"],
-     "--since must be before --as-of"),
-    (["--format", "warc", "--output", "{tmp}/x.warc.gz", "--since", "2100-01-01"], "is in the future"),
-    (["--format", "jsonl", "--output", "{tmp}/x.jsonl", "--as-of", "2100-01-01"], "is in the future"),
-    (["--format", "jsonl", "--output", "{tmp}/x.jsonl", "--source", "nope"], "known sources are"),
-    (["--format", "jsonl", "--output", "{tmp}/x.jsonl", "--kind", "blog"], "'blog' is not one of"),
-    (["--dataset", "{tmp}/taken", "--language", "fr"], "not a dataset written by cess-archive"),
-    (["--dataset", "{tmp}/ds", "--language", "e n"], "--language expects a language code"),
-])
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--format", "xml", "--output", "{tmp}/x.json"], "'xml' is not one of"),
+        (["--format", "csv", "--output", "/nonexistent-dir/out.csv"], "does not exist"),
+        (["--format", "csv", "--output", "{tmp}"], "directory"),
+        (["--format", "parquet", "--output", "/proc/cess-archive-export.parquet"], "cannot write"),
+        (["--format", "jsonl"], "Missing option '--output'"),
+        (["--output", "{tmp}/x.jsonl"], "Missing option '--format'"),
+        (["--format", "jsonl", "--dataset", "{tmp}/ds"], "--format does not apply to --dataset"),
+        (["--format", "jsonl", "--output", "{tmp}/x.jsonl", "--dataset", "{tmp}/ds"], "cannot be used together"),
+        (["--format", "jsonl", "--output", "{tmp}/x.jsonl", "--since-run", "99"], "no run 99 in the archive"),
+        (["--format", "jsonl", "--output", "{tmp}/x.jsonl", "--since-run", "x"], "'x' is not a valid integer"),
+        (["--format", "jsonl", "--output", "{tmp}/x.jsonl", "--since", "yesterday"], "--since expects an ISO 8601"),
+        (["--format", "jsonl", "--output", "{tmp}/x.jsonl", "--as-of", "2026-02-30"], "--as-of expects an ISO 8601"),
+        (
+            ["--format", "jsonl", "--output", "{tmp}/x.jsonl", "--since", "2026-01-01", "--since-run", "1"],
+            "cannot be used together",
+        ),
+        (
+            ["--format", "jsonl", "--output", "{tmp}/x.jsonl", "--since", "2026-03-01", "--as-of", "2026-02-01"],
+            "--since must be before --as-of",
+        ),
+        (["--format", "warc", "--output", "{tmp}/x.warc.gz", "--since", "2100-01-01"], "is in the future"),
+        (["--format", "jsonl", "--output", "{tmp}/x.jsonl", "--as-of", "2100-01-01"], "is in the future"),
+        (["--format", "jsonl", "--output", "{tmp}/x.jsonl", "--source", "nope"], "known sources are"),
+        (["--format", "jsonl", "--output", "{tmp}/x.jsonl", "--kind", "blog"], "'blog' is not one of"),
+        (["--dataset", "{tmp}/taken", "--language", "fr"], "not a dataset written by cess-archive"),
+        (["--dataset", "{tmp}/ds", "--language", "e n"], "--language expects a language code"),
+    ],
+)
 def test_bad_input_is_one_line_and_status_2(large_archives, tmp_path, args, message):
     (tmp_path / "taken").mkdir()
     (tmp_path / "taken" / "notes.txt").write_text("mine\n", encoding="utf-8")
@@ -762,6 +941,7 @@ def test_cli_offers_every_format():
 
 
 # ------------------------------------------------------------------------------------------- progress
+
 
 def run_on_terminal(*args: str) -> tuple[int, str, str]:
     """Runs the console script with stderr on a pseudo-terminal; returns status, stdout, terminal output."""
@@ -790,13 +970,22 @@ def run_on_terminal(*args: str) -> tuple[int, str, str]:
 
 
 def test_progress_bar_only_on_a_terminal(large_archives, tmp_path):
-    status, stdout, terminal = run_on_terminal("export", "--db", large_archives.small, "--all-versions",
-                                               "--format", "jsonl", "--output", str(tmp_path / "a.jsonl"))
+    status, stdout, terminal = run_on_terminal(
+        "export",
+        "--db",
+        large_archives.small,
+        "--all-versions",
+        "--format",
+        "jsonl",
+        "--output",
+        str(tmp_path / "a.jsonl"),
+    )
     assert status == 0, terminal
     assert "exporting:" in terminal and "/1000 [" in terminal
     assert stdout.startswith("exported 1000 records to ")
-    status, stdout, terminal = run_on_terminal("export", "--db", large_archives.small, "--quiet",
-                                               "--format", "jsonl", "--output", str(tmp_path / "b.jsonl"))
+    status, stdout, terminal = run_on_terminal(
+        "export", "--db", large_archives.small, "--quiet", "--format", "jsonl", "--output", str(tmp_path / "b.jsonl")
+    )
     assert status == 0 and terminal == "" and stdout.startswith("exported 500 records to ")
     plain = cess("export", "--db", large_archives.small, "--format", "jsonl", "--output", str(tmp_path / "c.jsonl"))
     assert plain.exit_code == 0 and plain.stderr == ""
@@ -807,6 +996,7 @@ def test_progress_bar_only_on_a_terminal(large_archives, tmp_path):
 
 
 # ------------------------------------------------------------------------------- hand-made archives
+
 
 class HandMade:
     """A small archive written through the archive's own functions, with events added by hand (as change
@@ -825,13 +1015,28 @@ class HandMade:
     def put(self, page: str, text: str, at: datetime, body: bytes | None = None, title: str = "Note") -> None:
         from archive import Content, Fetched, record_capture
 
-        fetched = Fetched(requested_url=page, url=page, status=200, body=body if body is not None else text.encode(),
-                          fetched_at=at, headers={"Content-Type": "text/html; charset=utf-8"})
-        content = Content(title=title, author="Rédaction CESS", published=T0, modified=None, text=text,
-                          language="fr", declared_language="fr", extractor="test/1")
+        fetched = Fetched(
+            requested_url=page,
+            url=page,
+            status=200,
+            body=body if body is not None else text.encode(),
+            fetched_at=at,
+            headers={"Content-Type": "text/html; charset=utf-8"},
+        )
+        content = Content(
+            title=title,
+            author="Rédaction CESS",
+            published=T0,
+            modified=None,
+            text=text,
+            language="fr",
+            declared_language="fr",
+            extractor="test/1",
+        )
         with self.Session.begin() as session:
-            record_capture(session, run_id=self.run, source="cess", kind="article", page_url=page,
-                           fetched=fetched, content=content)
+            record_capture(
+                session, run_id=self.run, source="cess", kind="article", page_url=page, fetched=fetched, content=content
+            )
 
     def event(self, page: str, kind: str, at: datetime, **details) -> None:
         """A removal, restoration or move of ``page``: its event row, and the page's new status or URL."""
@@ -841,11 +1046,13 @@ class HandMade:
 
         with self.engine.begin() as connection:
             page_id = connection.execute(select(Page.id).where(Page.url == page)).scalar_one()
-            connection.execute(insert(Event).values(run_id=None, page_id=page_id, kind=kind, at=at, url=page,
-                                                    details=details))
+            connection.execute(
+                insert(Event).values(run_id=None, page_id=page_id, kind=kind, at=at, url=page, details=details)
+            )
             if kind in ("removed", "restored"):
-                connection.execute(update(Page).where(Page.id == page_id)
-                                   .values(status="removed" if kind == "removed" else "live"))
+                connection.execute(
+                    update(Page).where(Page.id == page_id).values(status="removed" if kind == "removed" else "live")
+                )
             if kind == "moved":
                 connection.execute(update(Page).where(Page.id == page_id).values(url=details["to_url"]))
 
@@ -853,7 +1060,7 @@ class HandMade:
         self.engine.dispose()
 
 
-@pytest.fixture()
+@pytest.fixture
 def hand_made(tmp_path):
     archive = HandMade(tmp_path / "hand.sqlite")
     yield archive
@@ -883,7 +1090,8 @@ def test_identical_raw_bodies_are_written_once(hand_made, tmp_path):
     with open(out, "rb") as handle:
         headers = [r.rec_headers for r in ArchiveIterator(handle) if r.rec_type == "revisit"]
     assert {h.get_header("WARC-Profile") for h in headers} == {
-        "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"}
+        "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+    }
     assert {h.get_header("WARC-Refers-To-Date") for h in headers} == {responses[0]["warc-date"]}
     again = export_file(hand_made.url, tmp_path / "b.warc.gz", "warc", "--all-versions")
     ids = [e["warc-record-id"] for e in index[1:]]
@@ -893,7 +1101,7 @@ def test_identical_raw_bodies_are_written_once(hand_made, tmp_path):
 def test_as_of_follows_removals_restorations_and_moves(hand_made, tmp_path):
     old, new = "https://www.example.org/post/ancien", "https://www.example.org/post/nouveau"
     hand_made.put(old, "Première version.", T0)
-    hand_made.put(old, "Première version.", T0 + timedelta(hours=1))          # confirmed
+    hand_made.put(old, "Première version.", T0 + timedelta(hours=1))  # confirmed
     hand_made.put(old, "Deuxième version.", T0 + timedelta(hours=2))
     hand_made.event(old, "moved", T0 + timedelta(hours=3), from_url=old, to_url=new)
     hand_made.event(new, "removed", T0 + timedelta(hours=4), http_status=404)
@@ -902,8 +1110,10 @@ def test_as_of_follows_removals_restorations_and_moves(hand_made, tmp_path):
 
     def at(hours: float, *args: str) -> list[tuple]:
         instant = iso(T0 + timedelta(hours=hours))
-        return [(r["url"], r["version"], r["status"], r["last_seen"])
-                for r in export_jsonl(url, tmp_path, "--as-of", instant, *args)]
+        return [
+            (r["url"], r["version"], r["status"], r["last_seen"])
+            for r in export_jsonl(url, tmp_path, "--as-of", instant, *args)
+        ]
 
     assert at(0.5) == [(old, 1, "live", iso(T0))]
     assert at(1.5) == [(old, 1, "live", iso(T0 + timedelta(hours=1)))]
@@ -911,15 +1121,27 @@ def test_as_of_follows_removals_restorations_and_moves(hand_made, tmp_path):
     assert at(3.5) == [(new, 2, "live", iso(T0 + timedelta(hours=2)))]
     assert at(4.5, "--include-removed") == [(new, 2, "removed", iso(T0 + timedelta(hours=2)))]
     assert at(5.5) == [(new, 2, "live", iso(T0 + timedelta(hours=2)))]
-    assert at(2.5, "--all-versions") == [(old, 1, "live", iso(T0 + timedelta(hours=1))),
-                                          (old, 2, "live", iso(T0 + timedelta(hours=2)))]
-    empty = cess("export", "--format", "jsonl", "--output", str(tmp_path / "e.jsonl"), "--db", url,
-                 "--as-of", iso(T0 + timedelta(hours=4.5)))
+    assert at(2.5, "--all-versions") == [
+        (old, 1, "live", iso(T0 + timedelta(hours=1))),
+        (old, 2, "live", iso(T0 + timedelta(hours=2))),
+    ]
+    empty = cess(
+        "export",
+        "--format",
+        "jsonl",
+        "--output",
+        str(tmp_path / "e.jsonl"),
+        "--db",
+        url,
+        "--as-of",
+        iso(T0 + timedelta(hours=4.5)),
+    )
     assert empty.exit_code == 0 and "the selection is empty" in empty.stderr, empty.output
     assert (tmp_path / "e.jsonl").read_bytes() == b""
     # a move, a removal and a restoration are changes: the page's latest version comes back
-    assert [(r["url"], r["version"]) for r in export_jsonl(url, tmp_path, "--since", iso(T0 + timedelta(hours=2.5)))] \
-        == [(new, 2)]
+    assert [
+        (r["url"], r["version"]) for r in export_jsonl(url, tmp_path, "--since", iso(T0 + timedelta(hours=2.5)))
+    ] == [(new, 2)]
     date_only = export_jsonl(url, tmp_path, "--as-of", (T0 + timedelta(days=1)).date().isoformat())
     assert [(r["url"], r["version"]) for r in date_only] == [(new, 2)]
 
@@ -939,8 +1161,14 @@ def test_since_run_counts_versions_made_outside_runs(hand_made, tmp_path):
             "INSERT INTO versions (page_id, number, content_sha256, title, text, translations, extractor, reason, "
             "first_seen, last_seen, run_id, capture_id) VALUES (?, 2, ?, 'Note', 'Texte ré-extrait.', '{}', "
             "'test/2', 'extractor-change', ?, ?, NULL, ?)",
-            (row[0], "0" * 64, later.replace(tzinfo=None).isoformat(sep=" "),
-             later.replace(tzinfo=None).isoformat(sep=" "), row[1]))
+            (
+                row[0],
+                "0" * 64,
+                later.replace(tzinfo=None).isoformat(sep=" "),
+                later.replace(tzinfo=None).isoformat(sep=" "),
+                row[1],
+            ),
+        )
     records = export_jsonl(hand_made.url, tmp_path, "--since-run", "1")
     assert [(r["version"], r["text"]) for r in records] == [(2, "Texte ré-extrait.")]
     out = export_file(hand_made.url, tmp_path / "x.warc.gz", "warc", "--since-run", "1")
@@ -964,15 +1192,23 @@ def test_an_empty_selection_writes_a_valid_empty_file_in_every_format(hand_made,
     full = export_file(hand_made.url, tmp_path / "full.parquet", "parquet")
     assert len(pd.read_parquet(full)) == 1
     outputs = {}
-    for fmt, name in (("jsonl", "e.jsonl"), ("json", "e.json"), ("csv", "e.csv"), ("parquet", "e.parquet"),
-                      ("warc", "e.warc.gz")):
+    for fmt, name in (
+        ("jsonl", "e.jsonl"),
+        ("json", "e.json"),
+        ("csv", "e.csv"),
+        ("parquet", "e.parquet"),
+        ("warc", "e.warc.gz"),
+    ):
         out = tmp_path / name
         result = cess("export", "--format", fmt, "--output", str(out), "--db", hand_made.url, *selection)
         assert result.exit_code == 0, result.output
-        assert result.stdout == (f"exported 0 records to {out} ({out.stat().st_size} bytes, sha256 "
-                                 f"{hashlib.sha256(out.read_bytes()).hexdigest()})\n")
-        assert result.stderr.startswith("cess-archive: note: the selection is empty (") and \
-            result.stderr.count("\n") == 1, result.stderr
+        assert result.stdout == (
+            f"exported 0 records to {out} ({out.stat().st_size} bytes, sha256 "
+            f"{hashlib.sha256(out.read_bytes()).hexdigest()})\n"
+        )
+        assert (
+            result.stderr.startswith("cess-archive: note: the selection is empty (") and result.stderr.count("\n") == 1
+        ), result.stderr
         assert f"wrote an empty {fmt} file" in result.stderr
         outputs[fmt] = out
     assert outputs["jsonl"].read_bytes() == b""
@@ -996,8 +1232,7 @@ def test_dataset_of_the_local_copy_verifies(site_archive, tmp_path):
     directory = tmp_path / "dataset"
     result = cess("export", "--db", site_archive.db_url, "--dataset", str(directory), *EVERYTHING)
     assert result.exit_code == 0, result.output
-    check = subprocess.run(["sha256sum", "--strict", "-c", "SHA256SUMS"], cwd=directory, capture_output=True,
-                           text=True)
+    check = subprocess.run(["sha256sum", "--strict", "-c", "SHA256SUMS"], cwd=directory, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
     assert check.stdout.count(": OK") == 5
     records = read_jsonl(directory / "data" / "records.jsonl")
@@ -1011,14 +1246,17 @@ def test_dataset_of_the_local_copy_verifies(site_archive, tmp_path):
     assert f"| `cess` | `fr` | {french} |" in readme and f"| `cess` | `en` | {english} |" in readme
     package = json.loads((directory / "datapackage.json").read_text(encoding="utf-8"))
     assert package["records"] == len(records)
-    assert package["crawl_period"]["start"] < iso(site_archive.t1) < package["crawl_period"]["end"] <= iso(site_archive.t3)
+    assert (
+        package["crawl_period"]["start"] < iso(site_archive.t1) < package["crawl_period"]["end"] <= iso(site_archive.t3)
+    )
 
 
 # ------------------------------------------------------------------------------------------ PostgreSQL
 
+
 def _same_story(archive: HandMade) -> None:
     old, new = "https://www.example.org/post/ancien", "https://www.example.org/post/nouveau"
-    same = "<html><body><p>Octet pour octet.</p></body></html>".encode()
+    same = b"<html><body><p>Octet pour octet.</p></body></html>"
     archive.put(old, "Première version.", T0)
     archive.put(old, "Première version.", T0 + timedelta(hours=1))
     archive.put(old, "Deuxième version.", T0 + timedelta(hours=2))
@@ -1036,11 +1274,17 @@ def test_exports_agree_on_postgresql_and_sqlite(pg_url, tmp_path):
     try:
         for archive in archives.values():
             _same_story(archive)
-        selections = [EVERYTHING, (), ("--as-of", iso(T0 + timedelta(hours=2.5)), *EVERYTHING),
-                      ("--as-of", iso(T0 + timedelta(hours=4.5))), ("--since", iso(T0 + timedelta(hours=1.5)))]
+        selections = [
+            EVERYTHING,
+            (),
+            ("--as-of", iso(T0 + timedelta(hours=2.5)), *EVERYTHING),
+            ("--as-of", iso(T0 + timedelta(hours=4.5))),
+            ("--since", iso(T0 + timedelta(hours=1.5))),
+        ]
         for args in selections:
-            assert export_jsonl(archives["pg"].url, tmp_path, *args) == \
-                export_jsonl(archives["sqlite"].url, tmp_path, *args), args
+            assert export_jsonl(archives["pg"].url, tmp_path, *args) == export_jsonl(
+                archives["sqlite"].url, tmp_path, *args
+            ), args
         for fmt in ("csv", "parquet"):
             export_file(archives["pg"].url, tmp_path / f"pg.{fmt}", fmt, *EVERYTHING)
         import pandas as pd
@@ -1048,8 +1292,9 @@ def test_exports_agree_on_postgresql_and_sqlite(pg_url, tmp_path):
         jsonl = frame_from_jsonl(export_file(archives["pg"].url, tmp_path / "pg.jsonl", "jsonl", *EVERYTHING))
         pd.testing.assert_frame_equal(frame_from_parquet(tmp_path / "pg.parquet"), jsonl, check_exact=True)
         pd.testing.assert_frame_equal(frame_from_csv(tmp_path / "pg.csv"), jsonl, check_exact=True)
-        warcs = {name: export_file(a.url, tmp_path / f"{name}.warc.gz", "warc", *EVERYTHING)
-                 for name, a in archives.items()}
+        warcs = {
+            name: export_file(a.url, tmp_path / f"{name}.warc.gz", "warc", *EVERYTHING) for name, a in archives.items()
+        }
         assert warcio_check(warcs["pg"]).returncode == 0
         assert warc_index(warcs["pg"])[1:] == warc_index(warcs["sqlite"])[1:]  # same records, same ids
         assert sum(1 for e in warc_index(warcs["pg"]) if e["warc-type"] == "revisit") == 2

@@ -23,7 +23,7 @@ import sqlite3
 import stat
 import subprocess
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -53,8 +53,7 @@ def hidden(directory: Path) -> list[str]:
 
 def run_raw(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """The console script with stdout and stderr as bytes (stdout a pipe, never a terminal)."""
-    return subprocess.run([CLI, *args], capture_output=True, stdin=subprocess.DEVNULL, env=ENV, cwd=cwd,
-                          timeout=120)
+    return subprocess.run([CLI, *args], capture_output=True, stdin=subprocess.DEVNULL, env=ENV, cwd=cwd, timeout=120)
 
 
 def assert_one_error(result, status: int, *fragments: str) -> str:
@@ -83,13 +82,13 @@ def tree(directory: Path) -> dict[str, tuple]:
 
 # ------------------------------------------------------------------------------- outputs refused
 
+
 @pytest.mark.parametrize("device", ["/dev/null", "/dev/full"])
 def test_a_device_is_refused_and_stays_a_device(archive_copy, device):
     before = settled_digest(archive_copy)
     rdev = os.stat(device).st_rdev
     result = cess("export", "--db", db(archive_copy), "--format", "jsonl", "--output", device)
-    assert_one_error(result, 2, f"cannot write {device}: it is a character device, not a regular file",
-                     "'--output -'")
+    assert_one_error(result, 2, f"cannot write {device}: it is a character device, not a regular file", "'--output -'")
     info = os.stat(device)
     assert stat.S_ISCHR(info.st_mode) and info.st_rdev == rdev  # not replaced by a regular file
     assert not [name for name in os.listdir("/dev") if name.startswith(f".{Path(device).name}.")]
@@ -116,14 +115,20 @@ def _make(kind: str, where: Path) -> Path:
     return target
 
 
-@pytest.mark.parametrize("kind, message", [
-    ("fifo", "it is a named pipe (FIFO), not a regular file"),
-    ("socket", "it is a socket, not a regular file"),
-    ("directory", "it is a directory, not a regular file (give a file name inside it, or use --dataset DIR"),
-    ("link to a file", "it is a symbolic link, not a regular file (the export is renamed into place and would "
-                       "replace the link: give the real path"),
-    ("dangling link", "it is a symbolic link"),
-])
+@pytest.mark.parametrize(
+    "kind, message",
+    [
+        ("fifo", "it is a named pipe (FIFO), not a regular file"),
+        ("socket", "it is a socket, not a regular file"),
+        ("directory", "it is a directory, not a regular file (give a file name inside it, or use --dataset DIR"),
+        (
+            "link to a file",
+            "it is a symbolic link, not a regular file (the export is renamed into place and would "
+            "replace the link: give the real path",
+        ),
+        ("dangling link", "it is a symbolic link"),
+    ],
+)
 def test_an_output_that_is_not_a_regular_file_is_refused_untouched(archive_copy, tmp_path, kind, message):
     where = tmp_path / "out"
     where.mkdir()
@@ -150,6 +155,7 @@ def test_a_dataset_directory_that_is_a_symbolic_link_is_refused(archive_copy, tm
 
 # --------------------------------------------------------------------------------- standard output
 
+
 @pytest.mark.parametrize("fmt", ["jsonl", "json", "csv"])
 def test_text_formats_stream_to_standard_output(archive_copy, tmp_path, fmt):
     """``-o -``: the same bytes as the file, no temporary file anywhere, the summary on stderr."""
@@ -165,8 +171,10 @@ def test_text_formats_stream_to_standard_output(archive_copy, tmp_path, fmt):
     assert count > 1 and (fmt != "jsonl" or len(proc.stdout.splitlines()) == count)
     assert fmt != "json" or len(json.loads(proc.stdout)) == count
     digest = hashlib.sha256(proc.stdout).hexdigest()
-    assert proc.stderr.decode() == \
-        f"exported {count} records to standard output ({len(proc.stdout)} bytes, sha256 {digest})\n"
+    assert (
+        proc.stderr.decode()
+        == f"exported {count} records to standard output ({len(proc.stdout)} bytes, sha256 {digest})\n"
+    )
     assert list(cwd.iterdir()) == [] and hidden(tmp_path) == []
 
 
@@ -174,8 +182,7 @@ def test_text_formats_stream_to_standard_output(archive_copy, tmp_path, fmt):
 def test_binary_formats_stream_to_a_pipe(archive_copy, tmp_path, fmt):
     saved = tmp_path / f"saved.{fmt}"
     assert cess("export", "--db", db(archive_copy), "--all-versions", "--format", fmt, "-o", str(saved)).exit_code == 0
-    proc = run_raw("export", "--db", db(archive_copy), "--all-versions", "--format", fmt, "--output", "-",
-                   cwd=tmp_path)
+    proc = run_raw("export", "--db", db(archive_copy), "--all-versions", "--format", fmt, "--output", "-", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     digest = hashlib.sha256(proc.stdout).hexdigest()
     assert proc.stderr.decode().endswith(f" records to standard output ({len(proc.stdout)} bytes, sha256 {digest})\n")
@@ -188,8 +195,10 @@ def test_binary_formats_stream_to_a_pipe(archive_copy, tmp_path, fmt):
         from warcio.archiveiterator import ArchiveIterator
 
         def records(data: bytes) -> list[tuple]:
-            return [(r.rec_type, r.rec_headers.get_header("WARC-Record-ID"), r.content_stream().read())
-                    for r in ArchiveIterator(io.BytesIO(data))]
+            return [
+                (r.rec_type, r.rec_headers.get_header("WARC-Record-ID"), r.content_stream().read())
+                for r in ArchiveIterator(io.BytesIO(data))
+            ]
 
         streamed, written = records(proc.stdout), records(saved.read_bytes())
         assert streamed[0][0] == "warcinfo" and len(streamed) == len(written) > 1
@@ -199,22 +208,30 @@ def test_binary_formats_stream_to_a_pipe(archive_copy, tmp_path, fmt):
 
 def test_a_reader_that_stops_early_is_one_line(big_archive):
     """``export -o - | head``: the export cannot complete, says so in one line, and exits 3."""
-    proc = subprocess.Popen([CLI, "export", "--db", big_archive, "--all-versions", "--format", "jsonl", "-o", "-"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=ENV)
+    proc = subprocess.Popen(
+        [CLI, "export", "--db", big_archive, "--all-versions", "--format", "jsonl", "-o", "-"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        env=ENV,
+    )
     assert proc.stdout.read(10) == b'{"url":"ht'
     proc.stdout.close()
     stderr = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 3, stderr
-    assert stderr == ("cess-archive: error: cannot write standard output: broken pipe (the program reading it "
-                      "stopped before the end)\n")
+    assert stderr == (
+        "cess-archive: error: cannot write standard output: broken pipe (the program reading it "
+        "stopped before the end)\n"
+    )
 
 
 def run_with_terminal_stdout(*args: str) -> tuple[int, str, bytes]:
     """The console script with its stdout on a pseudo-terminal: status, stderr, what reached the terminal."""
     master, slave = pty.openpty()
     try:
-        proc = subprocess.run([CLI, *args], stdout=slave, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                              env=ENV, timeout=60)
+        proc = subprocess.run(
+            [CLI, *args], stdout=slave, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=ENV, timeout=60
+        )
     finally:
         os.close(slave)
     shown = b""
@@ -235,68 +252,110 @@ def test_binary_formats_refuse_a_terminal(archive_copy, fmt):
     before = settled_digest(archive_copy)
     status, stderr, shown = run_with_terminal_stdout("export", "--db", db(archive_copy), "--format", fmt, "-o", "-")
     assert status == 2, stderr
-    assert stderr.startswith(f"cess-archive: error: will not write {fmt} (binary) to a terminal: redirect "
-                             "standard output") and stderr.count("\n") == 1, stderr
+    assert (
+        stderr.startswith(f"cess-archive: error: will not write {fmt} (binary) to a terminal: redirect standard output")
+        and stderr.count("\n") == 1
+    ), stderr
     assert "--output" in stderr and shown == b""
     assert archive_digest(archive_copy) == before
 
 
 # ------------------------------------------------------------------------------ extension warnings
 
-@pytest.mark.parametrize("fmt, name, says, fix", [
-    ("csv", "x.json", "json", "*.csv"), ("warc", "x.jsonl", "jsonl", "*.warc.gz"),
-    ("jsonl", "x.warc.gz", "warc", "*.jsonl"), ("parquet", "x.csv", "csv", "*.parquet"),
-])
-def test_a_format_that_disagrees_with_the_extension_is_written_with_a_warning(archive_copy, tmp_path, fmt, name,
-                                                                              says, fix):
+
+@pytest.mark.parametrize(
+    "fmt, name, says, fix",
+    [
+        ("csv", "x.json", "json", "*.csv"),
+        ("warc", "x.jsonl", "jsonl", "*.warc.gz"),
+        ("jsonl", "x.warc.gz", "warc", "*.jsonl"),
+        ("parquet", "x.csv", "csv", "*.parquet"),
+    ],
+)
+def test_a_format_that_disagrees_with_the_extension_is_written_with_a_warning(
+    archive_copy, tmp_path, fmt, name, says, fix
+):
     out = tmp_path / name
     result = cess("export", "--db", db(archive_copy), "--format", fmt, "--output", str(out))
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("exported ") and out.stat().st_size > 0
-    assert result.stderr == (f"cess-archive: warning: {name} has the extension of {says} but is written as {fmt} "
-                             f"(use --format {says}, or name it {fix})\n")
+    assert result.stderr == (
+        f"cess-archive: warning: {name} has the extension of {says} but is written as {fmt} "
+        f"(use --format {says}, or name it {fix})\n"
+    )
 
 
 def test_extensions_that_agree_give_no_warning(archive_copy, tmp_path):
-    for fmt, name in (("warc", "a.warc"), ("warc", "b.WARC.GZ"), ("parquet", "c.pq"), ("jsonl", "d.ndjson"),
-                      ("csv", "no-extension")):
+    for fmt, name in (
+        ("warc", "a.warc"),
+        ("warc", "b.WARC.GZ"),
+        ("parquet", "c.pq"),
+        ("jsonl", "d.ndjson"),
+        ("csv", "no-extension"),
+    ):
         result = cess("export", "--db", db(archive_copy), "--format", fmt, "--output", str(tmp_path / name))
         assert result.exit_code == 0 and result.stderr == "", (name, result.output)
 
 
 # ------------------------------------------------------------------------------------------ filters
 
+
 def test_language_is_case_insensitive(archive_copy, tmp_path):
     lower, upper = tmp_path / "en.jsonl", tmp_path / "EN.jsonl"
-    assert cess("export", "--db", db(archive_copy), "--format", "jsonl", "-o", str(lower), "--language", "en"
-                ).exit_code == 0
-    result = cess("export", "--db", db(archive_copy), "--format", "jsonl", "-o", str(upper), "--language", "EN",
-                  "--language", "En")
+    assert (
+        cess("export", "--db", db(archive_copy), "--format", "jsonl", "-o", str(lower), "--language", "en").exit_code
+        == 0
+    )
+    result = cess(
+        "export",
+        "--db",
+        db(archive_copy),
+        "--format",
+        "jsonl",
+        "-o",
+        str(upper),
+        "--language",
+        "EN",
+        "--language",
+        "En",
+    )
     assert result.exit_code == 0 and result.stderr == "", result.output
     records = [json.loads(line) for line in upper.read_text(encoding="utf-8").splitlines()]
     assert records and {r["language"] for r in records} == {"en"}
     assert upper.read_bytes() == lower.read_bytes()
 
 
-@pytest.mark.parametrize("args, fragments", [
-    (["--source", "nope"], ["unknown source 'nope' for --source: known sources are ", "cess"]),
-    (["--since", "{future}"], ["--since {future} is in the future (it is now ", "give a past date"]),
-    (["--as-of", "{future}"], ["--as-of {future} is in the future", "leave --as-of out"]),
-    (["--since-run", "99"], ["no run 99 in the archive (runs are 1 to 1); 'cess-archive runs' lists them"]),
-    (["--language", "english please"], ["--language expects a language code"]),
-])
+@pytest.mark.parametrize(
+    "args, fragments",
+    [
+        (["--source", "nope"], ["unknown source 'nope' for --source: known sources are ", "cess"]),
+        (["--since", "{future}"], ["--since {future} is in the future (it is now ", "give a past date"]),
+        (["--as-of", "{future}"], ["--as-of {future} is in the future", "leave --as-of out"]),
+        (["--since-run", "99"], ["no run 99 in the archive (runs are 1 to 1); 'cess-archive runs' lists them"]),
+        (["--language", "english please"], ["--language expects a language code"]),
+    ],
+)
 def test_bad_filters_are_one_line_and_touch_nothing(archive_copy, tmp_path, args, fragments):
-    future = (datetime.now(timezone.utc) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    future = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
     out = tmp_path / "out.jsonl"
     before = settled_digest(archive_copy)
-    result = cess("export", "--db", db(archive_copy), "--format", "jsonl", "--output", str(out),
-                  *[a.format(future=future) for a in args])
+    result = cess(
+        "export",
+        "--db",
+        db(archive_copy),
+        "--format",
+        "jsonl",
+        "--output",
+        str(out),
+        *[a.format(future=future) for a in args],
+    )
     assert_one_error(result, 2, *[f.format(future=future) for f in fragments])
     assert not out.exists() and hidden(tmp_path) == []
     assert archive_digest(archive_copy) == before
 
 
 # --------------------------------------------------------------------------- temporaries left behind
+
 
 @pytest.fixture(scope="module")
 def big_archive(tmp_path_factory) -> str:
@@ -320,8 +379,7 @@ def test_the_temporary_of_a_killed_export_is_removed_by_the_next_one(big_archive
     assert len(out.read_text(encoding="utf-8").splitlines()) == int(result.stdout.split()[1]) > 0
 
 
-def test_the_temporary_of_a_killed_dataset_export_is_removed_by_the_next_one(big_archive, archive_copy,
-                                                                             tmp_path):
+def test_the_temporary_of_a_killed_dataset_export_is_removed_by_the_next_one(big_archive, archive_copy, tmp_path):
     directory = tmp_path / "ds"
     proc = _start_export(big_archive, "--all-versions", "--dataset", str(directory))
     left = _wait_for_part(tmp_path, ".ds.", proc, min_bytes=64 * 1024)
@@ -362,15 +420,33 @@ def test_only_abandoned_temporaries_are_removed(archive_copy, tmp_path):
 
 # --------------------------------------------------------------------------------- writing fails
 
+
 def in_mount_namespace(setup: str, directory: Path, *args: str) -> subprocess.CompletedProcess:
     """Runs the console script in a mount namespace of its own where ``setup`` (shell, ``$1`` is
     ``directory``) has mounted something on ``directory``; stdout ends with what ``directory`` then holds."""
     if shutil.which("unshare") is None:
         pytest.skip("unshare (util-linux) is not installed")
     script = f'{setup} || exit 99; shift; "$@"; status=$?; echo "-- holds:"; ls -A "$0"; exit $status'
-    proc = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c", script,
-                           str(directory), str(directory), CLI, *args],
-                          capture_output=True, text=True, stdin=subprocess.DEVNULL, env=ENV, timeout=120)
+    proc = subprocess.run(
+        [
+            "unshare",
+            "--mount",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            script,
+            str(directory),
+            str(directory),
+            CLI,
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        env=ENV,
+        timeout=120,
+    )
     if proc.returncode == 99 or "unshare failed" in proc.stderr:
         pytest.skip(f"cannot mount here: {proc.stderr.strip()}")
     return proc
@@ -385,13 +461,17 @@ def test_a_full_disk_is_one_line_and_leaves_nothing(archive_copy, tmp_path, targ
     small = tmp_path / "small"
     small.mkdir()
     before = settled_digest(archive_copy)
-    where = ["--dataset", str(small / "ds")] if target == "dataset" else \
-        ["--format", target.split(".")[1], "--output", str(small / target)]
+    where = (
+        ["--dataset", str(small / "ds")]
+        if target == "dataset"
+        else ["--format", target.split(".")[1], "--output", str(small / target)]
+    )
     proc = in_mount_namespace(FULL_DISK, small, "export", "--db", db(archive_copy), "--all-versions", *where)
     assert proc.returncode == 3, proc.stdout + proc.stderr
     name = small / ("ds" if target == "dataset" else target)
-    assert proc.stderr == (f"cess-archive: error: cannot write {name}: no space left on device "
-                           f"(free some space or write elsewhere)\n")
+    assert proc.stderr == (
+        f"cess-archive: error: cannot write {name}: no space left on device (free some space or write elsewhere)\n"
+    )
     assert proc.stdout == "-- holds:\n"  # on the full disk: no partial file, no temporary
     assert archive_digest(archive_copy) == before
 
@@ -401,12 +481,16 @@ def test_a_read_only_directory_is_one_line_and_leaves_nothing(archive_copy, tmp_
     locked = tmp_path / "locked"
     locked.mkdir()
     before = settled_digest(archive_copy)
-    where = ["--dataset", str(locked / "ds")] if target == "dataset" else ["--format", "jsonl", "--output",
-                                                                           str(locked / target)]
+    where = (
+        ["--dataset", str(locked / "ds")]
+        if target == "dataset"
+        else ["--format", "jsonl", "--output", str(locked / target)]
+    )
     proc = in_mount_namespace(READ_ONLY, locked, "export", "--db", db(archive_copy), *where)
     assert proc.returncode == 2, proc.stdout + proc.stderr
     name = locked / ("ds" if target == "dataset" else target)
-    assert proc.stderr == (f"cess-archive: error: cannot write {name}: directory {locked} is not writable "
-                           f"(choose another directory)\n")
+    assert proc.stderr == (
+        f"cess-archive: error: cannot write {name}: directory {locked} is not writable (choose another directory)\n"
+    )
     assert proc.stdout == "-- holds:\n" and list(locked.iterdir()) == []
     assert archive_digest(archive_copy) == before

@@ -35,8 +35,10 @@ def _of(results: list[PageResult], group: str) -> list[PageResult]:
 
 def _describe(result: PageResult) -> str:
     s = result.ours
-    return (f"{result.page.name}: F1={s.f1:.3f} (P={s.precision:.3f} R={s.recall:.3f}) title={s.title_ok} "
-            f"author={s.author_ok} published={s.published_ok} language={s.language_ok} leaks={list(s.leaks)}")
+    return (
+        f"{result.page.name}: F1={s.f1:.3f} (P={s.precision:.3f} R={s.recall:.3f}) title={s.title_ok} "
+        f"author={s.author_ok} published={s.published_ok} language={s.language_ok} leaks={list(s.leaks)}"
+    )
 
 
 # ------------------------------------------------------------------------------------- the labelled set
@@ -64,8 +66,10 @@ def test_labelled_set_covers_the_local_copy_and_other_markups(results):
 
 def test_every_local_post_is_extracted_exactly(results):
     failures = [
-        _describe(r) for r in _of(results, GROUP_LOCAL_POST)
-        if r.ours.f1 < MIN_LOCAL_F1 or r.ours.leaks
+        _describe(r)
+        for r in _of(results, GROUP_LOCAL_POST)
+        if r.ours.f1 < MIN_LOCAL_F1
+        or r.ours.leaks
         or not (r.ours.title_ok and r.ours.author_ok and r.ours.published_ok and r.ours.language_ok)
     ]
     assert not failures, "\n".join(failures)
@@ -73,7 +77,8 @@ def test_every_local_post_is_extracted_exactly(results):
 
 def test_every_local_static_page_is_extracted_exactly(results):
     failures = [
-        _describe(r) for r in _of(results, GROUP_LOCAL_PAGE)
+        _describe(r)
+        for r in _of(results, GROUP_LOCAL_PAGE)
         if r.ours.f1 < MIN_LOCAL_F1 or r.ours.leaks or not (r.ours.title_ok and r.ours.language_ok)
     ]
     assert not failures, "\n".join(failures)
@@ -98,7 +103,8 @@ def test_other_markups_mean_f1_is_at_least_trafilatura(results):
 def test_no_other_markup_is_worse_than_trafilatura(results):
     worse = [r for r in worse_than_trafilatura(results) if r.page.group == GROUP_OTHER]
     assert not worse, "\n".join(
-        f"{r.page.name}: ours F1={r.ours.f1:.3f}, trafilatura F1={r.trafilatura.f1:.3f} (margin {MARGIN})" for r in worse
+        f"{r.page.name}: ours F1={r.ours.f1:.3f}, trafilatura F1={r.trafilatura.f1:.3f} (margin {MARGIN})"
+        for r in worse
     )
 
 

@@ -32,11 +32,20 @@ def archived(site, tmp_path_factory):
     default = export_records(db_url, tmp_path)
     everything = export_records(db_url, tmp_path, "--include-duplicates")
     with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
-        aliases = dict(connection.execute(
-            "SELECT page_aliases.url, pages.url FROM page_aliases JOIN pages ON pages.id = page_aliases.page_id"))
+        aliases = dict(
+            connection.execute(
+                "SELECT page_aliases.url, pages.url FROM page_aliases JOIN pages ON pages.id = page_aliases.page_id"
+            )
+        )
         page_urls = [row[0] for row in connection.execute("SELECT url FROM pages")]
-    return {"site": site, "records": default, "all": everything, "aliases": aliases, "pages": page_urls,
-            "requests": requests}
+    return {
+        "site": site,
+        "records": default,
+        "all": everything,
+        "aliases": aliases,
+        "pages": page_urls,
+        "requests": requests,
+    }
 
 
 def test_one_page_per_decoded_path(archived):
@@ -111,9 +120,11 @@ def test_copy_never_becomes_the_original_when_crawled_first(site, db_url, tmp_pa
     sources = tmp_path / "sources.toml"
     sources.write_text(
         '[[source]]\nname = "cess"\nbase_url = "https://www.centre-europeen-securite-strategie.eu"\n'
-        'sitemaps_from_robots = false\nfollow_links = false\n'
+        "sitemaps_from_robots = false\nfollow_links = false\n"
         f'start_urls = ["/de/post/{BLACK_SEA.slug}"]\n'
-        "article_paths = ['^/(?:[a-z]{2}/)?post/[^/]+$']\n", encoding="utf-8")
+        "article_paths = ['^/(?:[a-z]{2}/)?post/[^/]+$']\n",
+        encoding="utf-8",
+    )
     first = crawl(site, db_url, "--sources", str(sources))
     assert first.exit_code == 0, first.output
     assert "new pages 1" in first.stdout
@@ -131,7 +142,9 @@ def test_sources_file_scopes_the_crawl(site, db_url, tmp_path):
     sources.write_text(
         '[[source]]\nname = "static-pages"\nbase_url = "https://www.centre-europeen-securite-strategie.eu"\n'
         'sitemaps = ["/pages-sitemap.xml"]\nsitemaps_from_robots = false\nfollow_links = false\n'
-        "start_urls = []\nscope_paths = ['^/(?!post/|blog)[^/]*$']\n", encoding="utf-8")
+        "start_urls = []\nscope_paths = ['^/(?!post/|blog)[^/]*$']\n",
+        encoding="utf-8",
+    )
     result = crawl(site, db_url, "--sources", str(sources), "--source", "static-pages")
     assert result.exit_code == 0, result.output
     records = export_records(db_url, tmp_path)
@@ -140,12 +153,15 @@ def test_sources_file_scopes_the_crawl(site, db_url, tmp_path):
     assert not [r for r in site.requests if r.path.startswith("/post/")]
 
 
-@pytest.mark.parametrize("content, message", [
-    ("[[source]]\nname = 'x'\n", "base_url must be an http(s) URL"),
-    ("[[source]]\nname = 'x'\nbase_url = 'https://e.org'\narticle_paths = ['(']\n", "bad regular expression"),
-    ("[[source]]\nname = 'x'\nbase_url = 'https://e.org'\nstart_path = ['/']\n", "unknown field(s) start_path"),
-    ("not toml [", "is not valid TOML"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("[[source]]\nname = 'x'\n", "base_url must be an http(s) URL"),
+        ("[[source]]\nname = 'x'\nbase_url = 'https://e.org'\narticle_paths = ['(']\n", "bad regular expression"),
+        ("[[source]]\nname = 'x'\nbase_url = 'https://e.org'\nstart_path = ['/']\n", "unknown field(s) start_path"),
+        ("not toml [", "is not valid TOML"),
+    ],
+)
 def test_bad_sources_file_is_one_line(tmp_path, content, message):
     sources = tmp_path / "sources.toml"
     sources.write_text(content, encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC
 from urllib.parse import unquote, urlsplit
 
 from tests.conftest import crawl
@@ -36,7 +37,8 @@ def test_unchanged_recrawl_downloads_almost_nothing(fresh_site, db_url):
     with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
         seen_after = dict(connection.execute("SELECT page_id, max(last_seen) FROM versions GROUP BY page_id"))
         not_modified = connection.execute(
-            "SELECT count(*), count(raw_sha256) FROM captures WHERE http_status = 304").fetchone()
+            "SELECT count(*), count(raw_sha256) FROM captures WHERE http_status = 304"
+        ).fetchone()
     assert all(seen_after[page] > seen_before[page] for page in seen_before)  # last_seen moved
     assert not_modified == (len(known), 0)  # recorded, nothing downloaded or stored
 
@@ -66,15 +68,29 @@ def test_conditional_requests_can_be_turned_off(fresh_site, db_url):
 
 def test_recent_sitemap_entries_come_first(fresh_site, db_url, tmp_path):
     """With the feed off, new posts are still fetched before old ones, by their sitemap <lastmod>."""
-    from tests.conftest import cess, FAST
+    from tests.conftest import FAST, cess
 
     site = fresh_site
     sources = tmp_path / "sources.toml"
-    sources.write_text('[[source]]\nname = "cess"\nbase_url = "https://www.centre-europeen-securite-strategie.eu"\n'
-                       'start_urls = []\nfollow_links = false\narticle_paths = [\'^/(?:[a-z]{2}/)?post/[^/]+$\']\n',
-                       encoding="utf-8")
-    result = cess("crawl", "--sources", str(sources), "--base-url", site.base_url, "--db", db_url, *FAST,
-                  "--set", "CONCURRENT_REQUESTS=1", "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
+    sources.write_text(
+        '[[source]]\nname = "cess"\nbase_url = "https://www.centre-europeen-securite-strategie.eu"\n'
+        "start_urls = []\nfollow_links = false\narticle_paths = ['^/(?:[a-z]{2}/)?post/[^/]+$']\n",
+        encoding="utf-8",
+    )
+    result = cess(
+        "crawl",
+        "--sources",
+        str(sources),
+        "--base-url",
+        site.base_url,
+        "--db",
+        db_url,
+        *FAST,
+        "--set",
+        "CONCURRENT_REQUESTS=1",
+        "--set",
+        "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+    )
     assert result.exit_code == 0, result.output
     order = [r.decoded_path for r in site.requests if r.decoded_path.startswith("/post/")]
     newest = max(site.state.live_posts(), key=lambda p: p.modified or p.published)
@@ -83,11 +99,21 @@ def test_recent_sitemap_entries_come_first(fresh_site, db_url, tmp_path):
 
 
 def test_lastmod_bonus():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from crawler.spiders.site import lastmod_bonus
 
-    now = datetime(2026, 11, 22, tzinfo=timezone.utc)
-    assert [lastmod_bonus(v, now) for v in ("2026-11-21T20:00:00Z", "2026-11-18", "2026-10-30T10:00:00+02:00",
-                                            "2026-09-01", "2026-01-15", "2020-01-01", "not a date", None)] \
-        == [5, 4, 3, 2, 1, 0, 0, 0]
+    now = datetime(2026, 11, 22, tzinfo=UTC)
+    assert [
+        lastmod_bonus(v, now)
+        for v in (
+            "2026-11-21T20:00:00Z",
+            "2026-11-18",
+            "2026-10-30T10:00:00+02:00",
+            "2026-09-01",
+            "2026-01-15",
+            "2020-01-01",
+            "not a date",
+            None,
+        )
+    ] == [5, 4, 3, 2, 1, 0, 0, 0]

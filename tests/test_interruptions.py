@@ -19,26 +19,55 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CLI, FAST, cess, crawl, export_records
-from tests.waiting import (LINUX, alive, assert_lock_free, children, db_count, db_path_of, lock_holders,
-                           pages_stored, runs_recorded, wait_until)
+from tests.waiting import (
+    LINUX,
+    alive,
+    assert_lock_free,
+    children,
+    db_count,
+    db_path_of,
+    lock_holders,
+    pages_stored,
+    runs_recorded,
+    wait_until,
+)
 
 SLOW_POSTS = dict(status=None, delay=0.25)
 
 
 # -- crawls -------------------------------------------------------------------------------------------------
 
+
 def start_crawl(site, db_url: str, *extra: str) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k != "CESS_ARCHIVE_DB"}
-    return subprocess.Popen([CLI, "crawl", "--base-url", site.base_url, "--db", db_url, *FAST,
-                             "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=2", *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                            stdin=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [
+            CLI,
+            "crawl",
+            "--base-url",
+            site.base_url,
+            "--db",
+            db_url,
+            *FAST,
+            "--set",
+            "CONCURRENT_REQUESTS_PER_DOMAIN=2",
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def wait_for_writes(process: subprocess.Popen, db_path: Path, *, run: int, pages: int) -> None:
     """Until the crawl has recorded its run (the ``run``-th) and the archive holds ``pages`` pages."""
-    wait_until(lambda: runs_recorded(db_path) >= run and pages_stored(db_path) >= pages, process=process,
-               what=f"run {run} recorded with {pages} pages stored")
+    wait_until(
+        lambda: runs_recorded(db_path) >= run and pages_stored(db_path) >= pages,
+        process=process,
+        what=f"run {run} recorded with {pages} pages stored",
+    )
 
 
 def check_consistent(db_path: str) -> tuple[int, int]:
@@ -55,13 +84,17 @@ def check_consistent(db_path: str) -> tuple[int, int]:
         ).fetchone()[0]
         assert empty_pages == 0, "a page without a version"
         duplicates = connection.execute(
-            "SELECT count(*) FROM (SELECT url FROM pages GROUP BY url HAVING count(*) > 1)").fetchone()[0]
+            "SELECT count(*) FROM (SELECT url FROM pages GROUP BY url HAVING count(*) > 1)"
+        ).fetchone()[0]
         assert duplicates == 0
-        return (connection.execute("SELECT count(*) FROM pages").fetchone()[0],
-                connection.execute("SELECT count(*) FROM versions").fetchone()[0])
+        return (
+            connection.execute("SELECT count(*) FROM pages").fetchone()[0],
+            connection.execute("SELECT count(*) FROM versions").fetchone()[0],
+        )
 
 
 # -- tests --------------------------------------------------------------------------------------------------
+
 
 def test_kill_9_during_writes_never_corrupts(archived, fresh_site, tmp_path):
     site = fresh_site
@@ -104,8 +137,7 @@ def test_signal_stops_gracefully_and_the_next_run_completes(fresh_site, db_url, 
     process.send_signal(stop)
     out, err = process.communicate(timeout=60)
     with contextlib.closing(sqlite3.connect(db_path_of(db_url))) as connection:
-        status, reason, stored = connection.execute(
-            "SELECT status, finish_reason, new_pages FROM runs").fetchone()
+        status, reason, stored = connection.execute("SELECT status, finish_reason, new_pages FROM runs").fetchone()
     assert (status, reason) == ("interrupted", "shutdown"), out + err
     assert process.returncode == 5, out + err
     assert "interrupted" in out
@@ -127,8 +159,7 @@ def test_readers_during_a_crawl_are_never_locked_out(fresh_site, db_url, tmp_pat
     process = start_crawl(site, db_url)
     failures, reads = [], 0
     while process.poll() is None:
-        for args in (("export", "--format", "jsonl", "--output", str(tmp_path / "during.jsonl")),
-                     ("history", page)):
+        for args in (("export", "--format", "jsonl", "--output", str(tmp_path / "during.jsonl")), ("history", page)):
             result = cess(*args, "--db", db_url)
             reads += 1
             if result.exit_code != 0:
@@ -174,12 +205,20 @@ def test_runs_left_by_a_killed_crawl_are_marked_aborted(fresh_site, db_url):
         assert lock_holders(db_path) == [], "the lock outlived the crawl's process"
     site.state.clear_faults()
     env = {k: v for k, v in os.environ.items() if k != "CESS_ARCHIVE_DB"}
-    following = subprocess.Popen([CLI, "crawl", "--base-url", site.base_url, "--db", db_url, *FAST, "--json"],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                                 stdin=subprocess.DEVNULL)
+    following = subprocess.Popen(
+        [CLI, "crawl", "--base-url", site.base_url, "--db", db_url, *FAST, "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
     if LINUX:  # the killed crawl's workers died with it: no orphan goes on cleaning pages
-        wait_until(lambda: not any(alive(pid) for pid in workers), timeout=10,
-                   what=f"the killed crawl's workers {workers} have exited")
+        wait_until(
+            lambda: not any(alive(pid) for pid in workers),
+            timeout=10,
+            what=f"the killed crawl's workers {workers} have exited",
+        )
     out, err = following.communicate(timeout=300)
     process.communicate(timeout=30)
     assert following.returncode == 0, out + err
@@ -191,8 +230,21 @@ def test_runs_left_by_a_killed_crawl_are_marked_aborted(fresh_site, db_url):
 
 def test_log_file_and_level(fresh_site, db_url, tmp_path):
     log = tmp_path / "crawl.log"
-    result = cess("crawl", "--base-url", fresh_site.base_url, "--db", db_url, "--set", "DOWNLOAD_DELAY=0",
-                  "--set", "AUTOTHROTTLE_ENABLED=False", "--log-file", str(log), "--log-level", "INFO")
+    result = cess(
+        "crawl",
+        "--base-url",
+        fresh_site.base_url,
+        "--db",
+        db_url,
+        "--set",
+        "DOWNLOAD_DELAY=0",
+        "--set",
+        "AUTOTHROTTLE_ENABLED=False",
+        "--log-file",
+        str(log),
+        "--log-level",
+        "INFO",
+    )
     assert result.exit_code == 0, result.output
     assert "crawl run 1 started" in log.read_text() and "Spider closed (finished)" in log.read_text()
     assert "[scrapy" not in result.stderr  # the log went to the file

@@ -47,8 +47,9 @@ HOLDER = textwrap.dedent("""
 @contextlib.contextmanager
 def holder_with_a_child(db_url: str):
     """Yields (holder process, its forked child's pid) while the holder has the lock; kills both after."""
-    process = subprocess.Popen([sys.executable, "-c", HOLDER, db_url], stdout=subprocess.PIPE, text=True,
-                               cwd=Path(__file__).parent.parent)
+    process = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, db_url], stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parent.parent
+    )
     child = None
     try:
         word, child_pid = process.stdout.readline().split()
@@ -107,9 +108,8 @@ def test_sqlite_lock_is_released_when_its_process_is_killed_though_a_child_lives
     db_url = f"sqlite:///{tmp_path / 'archive.sqlite'}"
     with holder_with_a_child(db_url) as (holder, child):
         engine = create_engine(db_url)
-        with pytest.raises(ArchiveLocked):
-            with crawl_lock(engine):
-                pass
+        with pytest.raises(ArchiveLocked), crawl_lock(engine):
+            pass
         holder.send_signal(signal.SIGKILL)
         holder.wait(timeout=30)
         os.kill(child, 0)  # the child is still there
@@ -144,8 +144,10 @@ def test_postgresql_lock_is_released_when_its_process_is_killed_though_a_child_l
 
 
 def _html(title: str, body: str) -> bytes:
-    return (f"<!DOCTYPE html><html lang='fr'><head><meta charset='utf-8'><title>{title}</title></head><body>"
-            f"<article><h1>{title}</h1>{body}</article></body></html>").encode("utf-8")
+    return (
+        f"<!DOCTYPE html><html lang='fr'><head><meta charset='utf-8'><title>{title}</title></head><body>"
+        f"<article><h1>{title}</h1>{body}</article></body></html>"
+    ).encode()
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -160,30 +162,67 @@ def _cpu_seconds(pid: int) -> float:
 def test_killing_a_crawl_whose_worker_is_busy_frees_the_lock_and_the_worker_dies(db_url, tmp_path):
     """kill -9 of the crawl's process alone while a worker cleans a page that takes long: the lock is free
     at once, the worker dies with the crawl (no orphan cleaning for nobody), the next crawl runs."""
-    slow = "".join(f"<div><p>Paragraphe {i} sur la sécurité européenne et la défense commune.</p>"
-                   f"<a href='/x{i}'>lien {i}</a></div>" for i in range(40000))
-    pages = {"/slow": (200, "text/html; charset=utf-8", _html("Page lente", slow)),
-             "/normal": (200, "text/html; charset=utf-8",
-                         _html("Note courte", "<p>Le Centre publie une note courte sur les câbles.</p>"))}
+    slow = "".join(
+        f"<div><p>Paragraphe {i} sur la sécurité européenne et la défense commune.</p>"
+        f"<a href='/x{i}'>lien {i}</a></div>"
+        for i in range(40000)
+    )
+    pages = {
+        "/slow": (200, "text/html; charset=utf-8", _html("Page lente", slow)),
+        "/normal": (
+            200,
+            "text/html; charset=utf-8",
+            _html("Note courte", "<p>Le Centre publie une note courte sur les câbles.</p>"),
+        ),
+    }
     sources = tmp_path / "sources.toml"
-    sources.write_text('[[source]]\nname = "faults"\nbase_url = "https://faults.example"\n'
-                       'sitemaps_from_robots = false\nfollow_links = false\n'
-                       'start_urls = ["/slow", "/normal"]\n', encoding="utf-8")
+    sources.write_text(
+        '[[source]]\nname = "faults"\nbase_url = "https://faults.example"\n'
+        "sitemaps_from_robots = false\nfollow_links = false\n"
+        'start_urls = ["/slow", "/normal"]\n',
+        encoding="utf-8",
+    )
     db_path = Path(db_url.removeprefix("sqlite:///"))
     env = {k: v for k, v in os.environ.items() if k != "CESS_ARCHIVE_DB"}
     with StaticSite(pages) as site:
-        args = [CLI, "crawl", "--sources", str(sources), "--source", "faults", "--base-url", site.base_url,
-                "--db", db_url, *FAST]
-        crawl = subprocess.Popen([*args, "--set", "ARCHIVE_EXTRACT_TIMEOUT=120"], stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True, env=env, stdin=subprocess.DEVNULL)
-        busy = wait_until(lambda: [pid for pid in children(crawl.pid) if _cpu_seconds(pid) >= 0.5],
-                          process=crawl, what="a worker busy on the slow page")
+        args = [
+            CLI,
+            "crawl",
+            "--sources",
+            str(sources),
+            "--source",
+            "faults",
+            "--base-url",
+            site.base_url,
+            "--db",
+            db_url,
+            *FAST,
+        ]
+        crawl = subprocess.Popen(
+            [*args, "--set", "ARCHIVE_EXTRACT_TIMEOUT=120"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            stdin=subprocess.DEVNULL,
+        )
+        busy = wait_until(
+            lambda: [pid for pid in children(crawl.pid) if _cpu_seconds(pid) >= 0.5],
+            process=crawl,
+            what="a worker busy on the slow page",
+        )
         assert lock_holders(db_path) == [crawl.pid]
         crawl.send_signal(signal.SIGKILL)
         crawl.wait(timeout=30)
         assert lock_holders(db_path) == [], "the lock outlived the crawl's process"
-        following = subprocess.run([*args, "--set", "ARCHIVE_EXTRACT_TIMEOUT=1"], capture_output=True,
-                                   text=True, env=env, stdin=subprocess.DEVNULL, timeout=300)
+        following = subprocess.run(
+            [*args, "--set", "ARCHIVE_EXTRACT_TIMEOUT=1"],
+            capture_output=True,
+            text=True,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            timeout=300,
+        )
         assert not any(alive(pid) for pid in busy), "the busy worker outlived the crawl"
         crawl.communicate(timeout=30)
     assert following.returncode == 1, following.stdout + following.stderr  # completed; the slow page failed

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -60,11 +60,24 @@ def forms_of(site, path: str) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize("form", [
-    "as archived", "trailing slash", "path alone", "path alone, encoded, trailing slash",
-    "path without leading slash", "lower-case escapes", "raw unicode", "decomposed unicode",
-    "tracking, lang and fragment", "https", "www", "no scheme", "loopback alias",
-])
+@pytest.mark.parametrize(
+    "form",
+    [
+        "as archived",
+        "trailing slash",
+        "path alone",
+        "path alone, encoded, trailing slash",
+        "path without leading slash",
+        "lower-case escapes",
+        "raw unicode",
+        "decomposed unicode",
+        "tracking, lang and fragment",
+        "https",
+        "www",
+        "no scheme",
+        "loopback alias",
+    ],
+)
 def test_every_form_finds_the_page(site, archived, form):
     db = f"sqlite:///{archived}"
     given = forms_of(site, SPACE.path)[form]
@@ -104,8 +117,9 @@ def test_unknown_url_suggests_the_closest_slugs(site, archive_copy):
 
 def test_suggestions_ignore_accents_and_case_and_stop_at_three(site, archive_copy):
     before = archive_digest(archive_copy)
-    message = one_line_error(cess("show", "/post/BAROMETRE-de-la-securite-europeenne", "--db",
-                                  f"sqlite:///{archive_copy}"))
+    message = one_line_error(
+        cess("show", "/post/BAROMETRE-de-la-securite-europeenne", "--db", f"sqlite:///{archive_copy}")
+    )
     closest = message.split("; closest: ", 1)[1].split(", ")
     assert len(closest) == 3 and all("/post/barom%C3%A8tre-de-la-s%C3%A9curit%C3%A9" in url for url in closest)
     assert archive_digest(archive_copy) == before
@@ -129,20 +143,26 @@ def test_control_characters_stay_on_one_line(archive_copy):
     assert "'/post/a\\nb'" in message
 
 
-@pytest.fixture()
+@pytest.fixture
 def two_origins(site, archive_copy):
     """The session's archive plus two pages under the real site's origin (as a crawl of it stores them): one
     with the same path as a page of the local copy, one found nowhere else."""
     engine = make_engine(f"sqlite:///{archive_copy}")
-    at = datetime(2026, 1, 5, 12, tzinfo=timezone.utc)
+    at = datetime(2026, 1, 5, 12, tzinfo=UTC)
     with make_sessionmaker(engine).begin() as session:
         for path, title in ((SPACE.path, SPACE.title), (ONLY_THERE, "Note publiée seulement sur le site réel")):
             url = OTHER_ORIGIN + quote(path)
-            record_capture(session, run_id=None, source="cess", kind="article", page_url=url,
-                           fetched=Fetched(requested_url=url, url=url, status=200, body=b"<html></html>",
-                                           fetched_at=at),
-                           content=Content(title=title, author=None, published=None, modified=None,
-                                           text=f"{title}.", extractor="test"))
+            record_capture(
+                session,
+                run_id=None,
+                source="cess",
+                kind="article",
+                page_url=url,
+                fetched=Fetched(requested_url=url, url=url, status=200, body=b"<html></html>", fetched_at=at),
+                content=Content(
+                    title=title, author=None, published=None, modified=None, text=f"{title}.", extractor="test"
+                ),
+            )
     engine.dispose()
     return archive_copy
 
@@ -159,32 +179,47 @@ def test_path_under_several_origins_is_ambiguous(site, two_origins):
     assert page_url(db, OTHER_ORIGIN + SPACE.path) == OTHER_ORIGIN + quote(SPACE.path)
 
 
-@pytest.mark.parametrize("given", [
-    "http://centre-europeen-securite-strategie.eu" + ONLY_THERE + "/?utm_source=x#top",
-    "centre-europeen-securite-strategie.eu" + ONLY_THERE,
-    "HTTPS://WWW.Centre-Europeen-Securite-Strategie.EU:443" + quote(ONLY_THERE).lower(),
-    ONLY_THERE,
-])
+@pytest.mark.parametrize(
+    "given",
+    [
+        "http://centre-europeen-securite-strategie.eu" + ONLY_THERE + "/?utm_source=x#top",
+        "centre-europeen-securite-strategie.eu" + ONLY_THERE,
+        "HTTPS://WWW.Centre-Europeen-Securite-Strategie.EU:443" + quote(ONLY_THERE).lower(),
+        ONLY_THERE,
+    ],
+)
 def test_www_scheme_host_case_and_default_port(two_origins, given):
     assert page_url(f"sqlite:///{two_origins}", given) == OTHER_ORIGIN + quote(ONLY_THERE)
 
 
 # The match keys themselves: pure functions the web interface calls through archive.query.lookup_page.
 
+
 def test_match_keys_of_equivalent_forms_are_equal():
-    forms = ["https://www.example.org/post/d%C3%A9j%C3%A0/?utm_source=a&fbclid=b#x",
-             "http://example.org:80/post/déjà", "https://EXAMPLE.org/post/d%c3%a9j%c3%a0?lang=fr",
-             "//example.org/post/de\u0301ja\u0300"]
+    forms = [
+        "https://www.example.org/post/d%C3%A9j%C3%A0/?utm_source=a&fbclid=b#x",
+        "http://example.org:80/post/déjà",
+        "https://EXAMPLE.org/post/d%c3%a9j%c3%a0?lang=fr",
+        "//example.org/post/de\u0301ja\u0300",
+    ]
     keys = {(url_form(f).host, url_form(f).key) for f in forms}
     assert keys == {("example.org", ("/post/déjà", ()))}
     assert url_form("https://example.org/a?b=1&utm_medium=x").query == (("b", "1"),)
     assert url_form("mailto:someone@example.org") is None and url_form("https://example.org:x/") is None
 
 
-@pytest.mark.parametrize("text, is_path", [
-    ("/post/slug", True), ("post/slug", True), ("copie-de-souveraineté", True),
-    ("https://example.org/post", False), ("//example.org/post", False), ("example.org/post", False),
-    ("127.0.0.1:8000/post/x", False), ("localhost/post", False),
-])
+@pytest.mark.parametrize(
+    "text, is_path",
+    [
+        ("/post/slug", True),
+        ("post/slug", True),
+        ("copie-de-souveraineté", True),
+        ("https://example.org/post", False),
+        ("//example.org/post", False),
+        ("example.org/post", False),
+        ("127.0.0.1:8000/post/x", False),
+        ("localhost/post", False),
+    ],
+)
 def test_path_or_url(text, is_path):
     assert looks_like_path(text) is is_path

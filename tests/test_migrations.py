@@ -37,8 +37,9 @@ def table_rows(url: str) -> dict[str, list[tuple]]:
             for table in Base.metadata.sorted_tables:
                 key = ", ".join(inspector.get_pk_constraint(table.name)["constrained_columns"])
                 columns = ", ".join(sorted(column.name for column in table.columns))
-                rows[table.name] = [tuple(row) for row in
-                                    connection.execute(text(f"SELECT {columns} FROM {table.name} ORDER BY {key}"))]
+                rows[table.name] = [
+                    tuple(row) for row in connection.execute(text(f"SELECT {columns} FROM {table.name} ORDER BY {key}"))
+                ]
             return rows
     finally:
         engine.dispose()
@@ -59,10 +60,17 @@ def constraint_names(url: str) -> dict[str, set[str]]:
     try:
         with engine.connect() as connection:
             inspector = inspect(connection)
-            return {table: {item["name"] for item in (*inspector.get_check_constraints(table),
-                                                      *inspector.get_unique_constraints(table),
-                                                      *inspector.get_indexes(table))}
-                    for table in Base.metadata.tables}
+            return {
+                table: {
+                    item["name"]
+                    for item in (
+                        *inspector.get_check_constraints(table),
+                        *inspector.get_unique_constraints(table),
+                        *inspector.get_indexes(table),
+                    )
+                }
+                for table in Base.metadata.tables
+            }
     finally:
         engine.dispose()
 
@@ -70,10 +78,15 @@ def constraint_names(url: str) -> dict[str, set[str]]:
 def model_constraint_names() -> dict[str, set[str]]:
     from sqlalchemy import CheckConstraint, UniqueConstraint
 
-    return {name: {constraint.name for constraint in table.constraints
-                   if isinstance(constraint, (CheckConstraint, UniqueConstraint))}
-            | {index.name for index in table.indexes}
-            for name, table in Base.metadata.tables.items()}
+    return {
+        name: {
+            constraint.name
+            for constraint in table.constraints
+            if isinstance(constraint, (CheckConstraint, UniqueConstraint))
+        }
+        | {index.name for index in table.indexes}
+        for name, table in Base.metadata.tables.items()
+    }
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -89,8 +102,9 @@ def test_the_migrations_build_what_the_models_describe(empty_database):
     engine = create_engine(empty_database)
     schema.create_schema(engine, schema.head())  # by running every migration
     with engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}),
-                                       Base.metadata)
+        differences = compare_metadata(
+            MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata
+        )
         assert schema.archive_revision(connection) == schema.head()
     engine.dispose()
     assert differences == []
@@ -129,7 +143,7 @@ def make_release_010_archive(archive: Path) -> None:
         connection.execute("DROP TABLE alembic_version")
 
 
-@pytest.fixture()
+@pytest.fixture
 def old_archive(archive_copy) -> Path:
     make_release_010_archive(archive_copy)
     return archive_copy
@@ -173,7 +187,8 @@ def test_downgrade_goes_back_one_step_and_upgrade_returns(archive_copy):
     assert "ck_runs_status" not in constraint_names(url)["runs"]
     assert "uq_versions_page_id" in constraint_names(url)["versions"]
     assert one_line_error(cess("db", "downgrade", "--db", str(archive_copy)), 2).endswith(
-        "revision 0001 (release 0.1.0) is the first: there is nothing to downgrade to")
+        "revision 0001 (release 0.1.0) is the first: there is nothing to downgrade to"
+    )
     result = cess("db", "upgrade", "--db", str(archive_copy))
     assert result.exit_code == 0, result.output
     assert revision_of(url) == schema.head() and table_rows(url) == before
@@ -204,17 +219,24 @@ def test_nothing_changes_the_schema_behind_the_operators_back(old_archive, site)
     """crawl refuses an older schema with the command to run; read commands read it and leave it as it is."""
     digest = archive_digest(old_archive)
     message = one_line_error(crawl(site, str(old_archive)), 3)
-    assert message.endswith(f"is at schema revision 0001 (release 0.1.0) and this cess-archive needs 0002 "
-                            f"(release 0.2.0); upgrade it first (an SQLite archive is backed up before it "
-                            f"changes): cess-archive db upgrade --db {old_archive}")
-    for command in (["runs"], ["changes"], ["export", "--format", "jsonl", "-o", "-"], ["db", "current"],
-                    ["db", "history"], ["db", "check"]):
+    assert message.endswith(
+        f"is at schema revision 0001 (release 0.1.0) and this cess-archive needs 0002 "
+        f"(release 0.2.0); upgrade it first (an SQLite archive is backed up before it "
+        f"changes): cess-archive db upgrade --db {old_archive}"
+    )
+    for command in (
+        ["runs"],
+        ["changes"],
+        ["export", "--format", "jsonl", "-o", "-"],
+        ["db", "current"],
+        ["db", "history"],
+        ["db", "check"],
+    ):
         result = cess(*command, "--db", str(old_archive))
         assert result.exit_code in (0, 1), (command, result.output)  # db check: 1, an upgrade is due
         assert result.stdout, command
     assert archive_digest(old_archive) == digest
-    assert "0001 (release 0.1.0), recognised by its tables" in cess("db", "current", "--db",
-                                                                     str(old_archive)).stdout
+    assert "0001 (release 0.1.0), recognised by its tables" in cess("db", "current", "--db", str(old_archive)).stdout
 
 
 def test_an_unrecognised_database_is_refused_untouched(tmp_path, archive_copy):
@@ -270,19 +292,23 @@ def big_release_010_archive(path: Path, pages: int) -> None:
     with engine.begin() as connection:
         connection.exec_driver_sql(
             "INSERT INTO runs (id, source, started_at, status, fetched, new_pages, new_versions, unchanged, "
-            "not_modified, errors) VALUES (1, 'cess', '2026-11-01 00:00:00', 'finished', 0, 0, 0, 0, 0, 0)")
+            "not_modified, errors) VALUES (1, 'cess', '2026-11-01 00:00:00', 'finished', 0, 0, 0, 0, 0, 0)"
+        )
         connection.exec_driver_sql(
             f"WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < {pages}) "
             "INSERT INTO pages (id, url, source, kind, status, first_seen, last_seen, translations) "
             "SELECT i, 'http://127.0.0.1/post/' || i, 'cess', 'post', 'live', '2026-11-01 00:00:00', "
-            "'2026-11-01 00:00:00', '{}' FROM k")
+            "'2026-11-01 00:00:00', '{}' FROM k"
+        )
         connection.exec_driver_sql(
             "INSERT INTO versions (page_id, number, content_sha256, text, translations, extractor, reason, "
             "first_seen, last_seen, run_id) SELECT id, 1, hex(randomblob(32)), hex(randomblob(1500)), '{}', "
-            "'cess-clean/3', 'crawl', '2026-11-01 00:00:00', '2026-11-01 00:00:00', 1 FROM pages")
+            "'cess-clean/3', 'crawl', '2026-11-01 00:00:00', '2026-11-01 00:00:00', 1 FROM pages"
+        )
         connection.exec_driver_sql(
             "INSERT INTO events (run_id, page_id, kind, at, url, details) "
-            "SELECT 1, id, 'new', '2026-11-01 00:00:00', url, '{}' FROM pages")
+            "SELECT 1, id, 'new', '2026-11-01 00:00:00', url, '{}' FROM pages"
+        )
         connection.exec_driver_sql("DROP TABLE alembic_version")
     engine.dispose()
 
@@ -298,12 +324,20 @@ def test_kill_9_in_the_middle_of_an_sqlite_upgrade_leaves_the_old_revision_or_th
         archive = tmp_path / f"archive-{attempt}.sqlite"
         archive.write_bytes(original.read_bytes())
         wal = archive.with_name(archive.name + "-wal")
-        process = subprocess.Popen([CLI, "db", "upgrade", "--db", str(archive)], stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        process = subprocess.Popen(
+            [CLI, "db", "upgrade", "--db", str(archive)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
         first = process.stdout.readline()
         assert first.startswith(f"backup of {archive}"), first + process.stderr.read()
-        written = wait_until(lambda: wal.exists() and wal.stat().st_size > 0 or process.poll() is not None,
-                             what="the upgrade writing", interval=0.002)
+        written = wait_until(
+            lambda wal=wal, process=process: (wal.exists() and wal.stat().st_size > 0) or process.poll() is not None,
+            what="the upgrade writing",
+            interval=0.002,
+        )
         assert written
         process.send_signal(signal.SIGKILL)
         process.communicate(timeout=60)
@@ -338,28 +372,45 @@ def test_kill_9_while_a_postgresql_upgrade_waits_midway_rolls_it_all_back(site, 
     watcher = create_engine(pg_url)
     with reader.connect() as holding:
         holding.execute(text("SELECT count(*) FROM versions"))  # ACCESS SHARE until the transaction ends
-        process = subprocess.Popen([CLI, "db", "upgrade", "--db", pg_url], stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen(
+            [CLI, "db", "upgrade", "--db", pg_url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
 
         def upgrade_waiting() -> bool:
             with watcher.connect() as connection:
-                return bool(connection.execute(text(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                    "AND query ILIKE '%versions%' AND pid <> pg_backend_pid()")).scalar())
+                return bool(
+                    connection.execute(
+                        text(
+                            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                            "AND query ILIKE '%versions%' AND pid <> pg_backend_pid()"
+                        )
+                    ).scalar()
+                )
 
         wait_until(upgrade_waiting, what="the upgrade waiting for the versions table", process=process)
         with watcher.connect() as connection:  # runs was changed already, inside the upgrade's transaction
-            assert connection.execute(text("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = "
-                                           "l.relation WHERE c.relname = 'runs' AND l.mode = "
-                                           "'AccessExclusiveLock'")).scalar() >= 1
+            assert (
+                connection.execute(
+                    text(
+                        "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = "
+                        "l.relation WHERE c.relname = 'runs' AND l.mode = "
+                        "'AccessExclusiveLock'"
+                    )
+                ).scalar()
+                >= 1
+            )
         process.kill()
         process.communicate(timeout=60)
         holding.rollback()
 
     def upgrade_gone() -> bool:
         with watcher.connect() as connection:
-            return not connection.execute(text("SELECT count(*) FROM pg_stat_activity WHERE query ILIKE "
-                                               "'%ALTER TABLE%' AND pid <> pg_backend_pid()")).scalar()
+            return not connection.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE query ILIKE "
+                    "'%ALTER TABLE%' AND pid <> pg_backend_pid()"
+                )
+            ).scalar()
 
     wait_until(upgrade_gone, what="the killed upgrade's session ended")
     watcher.dispose()
@@ -374,8 +425,15 @@ def test_kill_9_while_a_postgresql_upgrade_waits_midway_rolls_it_all_back(site, 
 
 def test_db_current_and_history_say_where_an_archive_stands(old_archive):
     current = json.loads(cess("db", "current", "--json", "--db", str(old_archive)).stdout)
-    assert current == {"archive": str(old_archive), "revision": "0001", "release": "0.1.0", "stamped": False,
-                       "head": schema.head(), "at_head": False, "upgrades_due": ["0002"]}
+    assert current == {
+        "archive": str(old_archive),
+        "revision": "0001",
+        "release": "0.1.0",
+        "stamped": False,
+        "head": schema.head(),
+        "at_head": False,
+        "upgrades_due": ["0002"],
+    }
     lines = cess("db", "history", "--db", str(old_archive)).stdout.splitlines()
     assert [line.split()[0] for line in lines] == ["0001", "0002"]
     assert lines[0].endswith("(current)") and lines[1].endswith("(head)")

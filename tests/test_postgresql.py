@@ -5,7 +5,7 @@ Needs the PostgreSQL server at 127.0.0.1:5432 (the ``pg_url`` fixture of ``conft
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
@@ -14,21 +14,42 @@ from archive import Content, Fetched, Outcome, make_engine, make_sessionmaker, r
 from archive.locking import ArchiveLocked, crawl_lock
 from tests.conftest import crawl, export_records
 
+
 def test_versioning_on_postgresql(pg_url):
     engine = make_engine(pg_url)
     Session = make_sessionmaker(engine)
-    t0 = datetime(2026, 3, 1, 9, 30, tzinfo=timezone.utc)
+    t0 = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
     with Session.begin() as session:
         run_id = start_run(session, "cess").id
 
     def store(text_, at):
-        content = Content(title="Titre", author="Rédaction CESS", published=t0, modified=None, text=text_,
-                          language="fr", extractor="test/1")
-        fetched = Fetched(requested_url="https://e.org/post/a", url="https://e.org/post/a", status=200,
-                          body=text_.encode(), fetched_at=at, headers={"ETag": '"x"'})
+        content = Content(
+            title="Titre",
+            author="Rédaction CESS",
+            published=t0,
+            modified=None,
+            text=text_,
+            language="fr",
+            extractor="test/1",
+        )
+        fetched = Fetched(
+            requested_url="https://e.org/post/a",
+            url="https://e.org/post/a",
+            status=200,
+            body=text_.encode(),
+            fetched_at=at,
+            headers={"ETag": '"x"'},
+        )
         with Session.begin() as session:
-            return record_capture(session, run_id=run_id, source="cess", kind="article",
-                                  page_url="https://e.org/post/a", fetched=fetched, content=content)
+            return record_capture(
+                session,
+                run_id=run_id,
+                source="cess",
+                kind="article",
+                page_url="https://e.org/post/a",
+                fetched=fetched,
+                content=content,
+            )
 
     assert store("Texte. « Guillemets » et l’apostrophe.", t0) is Outcome.NEW_PAGE
     assert store("Texte. « Guillemets » et l’apostrophe.", t0 + timedelta(hours=1)) is Outcome.UNCHANGED
@@ -43,10 +64,8 @@ def test_versioning_on_postgresql(pg_url):
 def test_advisory_crawl_lock(pg_url):
     engine = make_engine(pg_url)
     other = make_engine(pg_url)
-    with crawl_lock(engine):
-        with pytest.raises(ArchiveLocked):
-            with crawl_lock(other):
-                pass
+    with crawl_lock(engine), pytest.raises(ArchiveLocked), crawl_lock(other):
+        pass
     with crawl_lock(other):
         pass
     engine.dispose()

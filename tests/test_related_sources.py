@@ -6,12 +6,18 @@ import sqlite3
 
 import pytest
 
-from tests.conftest import cess, export_records
-from tests.other_sites import CP1252_PATH, EMPTY_PATH, POST_PATH, participant_site, seed_003_blocks, seed_003_expected_text
-from tests.conftest import FAST
+from tests.conftest import FAST, cess, export_records
+from tests.other_sites import (
+    CP1252_PATH,
+    EMPTY_PATH,
+    POST_PATH,
+    participant_site,
+    seed_003_blocks,
+    seed_003_expected_text,
+)
 
 
-@pytest.fixture()
+@pytest.fixture
 def participant():
     with participant_site() as site:
         yield site
@@ -35,11 +41,23 @@ def test_windows_1252_and_empty_pages(participant, db_url, tmp_path):
     sources = tmp_path / "sources.toml"
     sources.write_text(
         '[[source]]\nname = "participant-all"\nbase_url = "https://annegenetet.fr"\n'
-        'sitemaps_from_robots = false\nfollow_links = false\n'
+        "sitemaps_from_robots = false\nfollow_links = false\n"
         f'start_urls = ["{CP1252_PATH}", "{EMPTY_PATH}"]\n'
-        "article_paths = ['^/posts/']\n", encoding="utf-8")
-    result = cess("crawl", "--sources", str(sources), "--source", "participant-all",
-                  "--base-url", participant.base_url, "--db", db_url, *FAST)
+        "article_paths = ['^/posts/']\n",
+        encoding="utf-8",
+    )
+    result = cess(
+        "crawl",
+        "--sources",
+        str(sources),
+        "--source",
+        "participant-all",
+        "--base-url",
+        participant.base_url,
+        "--db",
+        db_url,
+        *FAST,
+    )
     assert result.exit_code == 0, result.output
     [record] = export_records(db_url, tmp_path)
     assert record["title"] == "Défense européenne : archives"
@@ -48,8 +66,8 @@ def test_windows_1252_and_empty_pages(participant, db_url, tmp_path):
     # the page with no article text: its capture is kept, marked empty, and no empty version exists
     with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
         rows = connection.execute(
-            "SELECT extraction_status, version_id, raw_sha256 FROM captures WHERE url LIKE ?",
-            (f"%{EMPTY_PATH}",)).fetchall()
+            "SELECT extraction_status, version_id, raw_sha256 FROM captures WHERE url LIKE ?", (f"%{EMPTY_PATH}",)
+        ).fetchall()
         empty_versions = connection.execute("SELECT count(*) FROM versions WHERE trim(text) = ''").fetchone()[0]
     assert rows == [("empty", None, rows[0][2])] and rows[0][2]
     assert empty_versions == 0

@@ -10,26 +10,50 @@ from tests.other_sites import StaticSite
 
 
 def _html(title: str, body: str) -> bytes:
-    return (f"<!DOCTYPE html><html lang='fr'><head><meta charset='utf-8'><title>{title}</title>"
-            f"<meta property='og:title' content='{title}'></head><body><article><h1>{title}</h1>{body}"
-            "</article></body></html>").encode("utf-8")
+    return (
+        f"<!DOCTYPE html><html lang='fr'><head><meta charset='utf-8'><title>{title}</title>"
+        f"<meta property='og:title' content='{title}'></head><body><article><h1>{title}</h1>{body}"
+        "</article></body></html>"
+    ).encode()
 
 
 def test_pathological_page_times_out_in_a_worker_and_the_crawl_goes_on(db_url, tmp_path):
-    slow_body = "".join(f"<div><p>Paragraphe {i} sur la sécurité européenne et la défense commune.</p>"
-                        f"<a href='/x{i}'>lien {i}</a></div>" for i in range(40000))
-    normal = ("<p>Le Centre publie une note courte sur la sécurité des câbles sous-marins en mer du Nord.</p>"
-              "<p>Elle recommande une surveillance commune des infrastructures critiques.</p>")
-    pages = {"/slow": (200, "text/html; charset=utf-8", _html("Page pathologique", slow_body)),
-             "/normal": (200, "text/html; charset=utf-8", _html("Note courte", normal))}
+    slow_body = "".join(
+        f"<div><p>Paragraphe {i} sur la sécurité européenne et la défense commune.</p>"
+        f"<a href='/x{i}'>lien {i}</a></div>"
+        for i in range(40000)
+    )
+    normal = (
+        "<p>Le Centre publie une note courte sur la sécurité des câbles sous-marins en mer du Nord.</p>"
+        "<p>Elle recommande une surveillance commune des infrastructures critiques.</p>"
+    )
+    pages = {
+        "/slow": (200, "text/html; charset=utf-8", _html("Page pathologique", slow_body)),
+        "/normal": (200, "text/html; charset=utf-8", _html("Note courte", normal)),
+    }
     sources = tmp_path / "sources.toml"
-    sources.write_text('[[source]]\nname = "faults"\nbase_url = "https://faults.example"\n'
-                       'sitemaps_from_robots = false\nfollow_links = false\n'
-                       'start_urls = ["/slow", "/normal"]\n', encoding="utf-8")
+    sources.write_text(
+        '[[source]]\nname = "faults"\nbase_url = "https://faults.example"\n'
+        "sitemaps_from_robots = false\nfollow_links = false\n"
+        'start_urls = ["/slow", "/normal"]\n',
+        encoding="utf-8",
+    )
     with StaticSite(pages) as site:
         started = time.monotonic()
-        result = cess("crawl", "--sources", str(sources), "--source", "faults", "--base-url", site.base_url,
-                      "--db", db_url, *FAST, "--set", "ARCHIVE_EXTRACT_TIMEOUT=3")
+        result = cess(
+            "crawl",
+            "--sources",
+            str(sources),
+            "--source",
+            "faults",
+            "--base-url",
+            site.base_url,
+            "--db",
+            db_url,
+            *FAST,
+            "--set",
+            "ARCHIVE_EXTRACT_TIMEOUT=3",
+        )
         elapsed = time.monotonic() - started
     assert result.exit_code == 1, result.output  # completed, with a page error
     assert "errors 1" in result.stdout and "new pages 1" in result.stdout
@@ -38,7 +62,8 @@ def test_pathological_page_times_out_in_a_worker_and_the_crawl_goes_on(db_url, t
     assert record["title"] == "Note courte"
     with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
         status, error, raw = connection.execute(
-            "SELECT extraction_status, extraction_error, raw_sha256 FROM captures WHERE url LIKE '%/slow'").fetchone()
+            "SELECT extraction_status, extraction_error, raw_sha256 FROM captures WHERE url LIKE '%/slow'"
+        ).fetchone()
         details = connection.execute("SELECT error_details FROM runs").fetchone()[0]
     assert status == "failed" and "timed out" in error and raw  # the raw capture is kept
     assert "/slow" in details
@@ -46,10 +71,12 @@ def test_pathological_page_times_out_in_a_worker_and_the_crawl_goes_on(db_url, t
 
 # -- HTTP faults on the local copy of the site ------------------------------------------------------------
 
+
 def _captures(db_url: str, like: str) -> list[tuple]:
     with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
-        return connection.execute("SELECT http_status, extraction_status FROM captures WHERE url LIKE ?",
-                                  (f"%{like}",)).fetchall()
+        return connection.execute(
+            "SELECT http_status, extraction_status FROM captures WHERE url LIKE ?", (f"%{like}",)
+        ).fetchall()
 
 
 def _run_row(db_url: str) -> dict:
@@ -63,6 +90,7 @@ def _crawl_site(site, db_url, *extra):
 
 
 import json  # noqa: E402
+
 import pytest  # noqa: E402
 
 
@@ -97,8 +125,10 @@ def test_always_503_fails_the_page_and_loses_nothing(fresh_site, db_url):
     run = _run_row(db_url)
     assert run["status"] == "finished" and run["errors"] == 1 and urlpath(post.path) in run["error_details"]
     with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
-        page = connection.execute("SELECT status, (SELECT count(*) FROM versions v WHERE v.page_id = p.id) "
-                                  "FROM pages p WHERE url LIKE ?", (f"%{urlpath(post.path)}",)).fetchone()
+        page = connection.execute(
+            "SELECT status, (SELECT count(*) FROM versions v WHERE v.page_id = p.id) FROM pages p WHERE url LIKE ?",
+            (f"%{urlpath(post.path)}",),
+        ).fetchone()
     assert page == ("live", 1)  # still archived, still live, its version intact
 
 
@@ -113,6 +143,7 @@ def test_timeout_is_an_error_not_a_capture(fresh_site, db_url):
 
 
 # -- broken transfers ---------------------------------------------------------------------------------
+
 
 def _raw_page(body: bytes, *, length: int | None = None, chunked: bool = False, extra: bytes = b"") -> bytes:
     head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nConnection: close\r\n" + extra
@@ -132,12 +163,28 @@ def test_truncated_and_endless_bodies_are_never_stored(db_url, tmp_path):
         "/endless": (_raw_page(article[:200], length=len(article)), 30),  # never finishes its body
     }
     sources = tmp_path / "sources.toml"
-    sources.write_text('[[source]]\nname = "raw"\nbase_url = "https://raw.example"\nsitemaps_from_robots = false\n'
-                       'follow_links = false\nstart_urls = ["/ok", "/short", "/chunked", "/endless"]\n',
-                       encoding="utf-8")
+    sources.write_text(
+        '[[source]]\nname = "raw"\nbase_url = "https://raw.example"\nsitemaps_from_robots = false\n'
+        'follow_links = false\nstart_urls = ["/ok", "/short", "/chunked", "/endless"]\n',
+        encoding="utf-8",
+    )
     with RawSite(answers) as site:
-        result = cess("crawl", "--sources", str(sources), "--source", "raw", "--base-url", site.base_url,
-                      "--db", db_url, *FAST, "--set", "DOWNLOAD_TIMEOUT=3", "--set", "RETRY_TIMES=0")
+        result = cess(
+            "crawl",
+            "--sources",
+            str(sources),
+            "--source",
+            "raw",
+            "--base-url",
+            site.base_url,
+            "--db",
+            db_url,
+            *FAST,
+            "--set",
+            "DOWNLOAD_TIMEOUT=3",
+            "--set",
+            "RETRY_TIMES=0",
+        )
     assert result.exit_code == 1, result.output
     with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
         stored = [row[0].rsplit("/", 1)[1] for row in connection.execute("SELECT url FROM captures")]
@@ -154,18 +201,36 @@ def test_oversized_body_and_gzip_and_brotli_bombs_are_dropped(db_url, tmp_path):
     inflated = b"<html><body>" + b"A" * 50_000_000 + b"</body></html>"
     bomb = gzip.compress(inflated, compresslevel=9)
     brotli_bomb = brotli.compress(inflated, quality=5)
-    pages = {"/big": (200, "text/html; charset=utf-8", big),
-             "/ok": (200, "text/html; charset=utf-8", _html("Page normale", "<p>" + "Une page normale. " * 30 + "</p>"))}
+    pages = {
+        "/big": (200, "text/html; charset=utf-8", big),
+        "/ok": (200, "text/html; charset=utf-8", _html("Page normale", "<p>" + "Une page normale. " * 30 + "</p>")),
+    }
     sources = tmp_path / "sources.toml"
-    sources.write_text('[[source]]\nname = "sizes"\nbase_url = "https://sizes.example"\nsitemaps_from_robots = false\n'
-                       'follow_links = false\nstart_urls = ["/big", "/bomb", "/brotli-bomb", "/ok"]\n',
-                       encoding="utf-8")
+    sources.write_text(
+        '[[source]]\nname = "sizes"\nbase_url = "https://sizes.example"\nsitemaps_from_robots = false\n'
+        'follow_links = false\nstart_urls = ["/big", "/bomb", "/brotli-bomb", "/ok"]\n',
+        encoding="utf-8",
+    )
     with StaticSite(pages) as site:
         site.pages["/bomb"] = (200, "text/html; charset=utf-8", bomb)
         site.pages["/brotli-bomb"] = (200, "text/html; charset=utf-8", brotli_bomb)
         site.extra_headers = {"/bomb": {"Content-Encoding": "gzip"}, "/brotli-bomb": {"Content-Encoding": "br"}}
-        result = cess("crawl", "--sources", str(sources), "--source", "sizes", "--base-url", site.base_url,
-                      "--db", db_url, *FAST, "--set", "DOWNLOAD_MAXSIZE=500000", "--set", "DOWNLOAD_WARNSIZE=0")
+        result = cess(
+            "crawl",
+            "--sources",
+            str(sources),
+            "--source",
+            "sizes",
+            "--base-url",
+            site.base_url,
+            "--db",
+            db_url,
+            *FAST,
+            "--set",
+            "DOWNLOAD_MAXSIZE=500000",
+            "--set",
+            "DOWNLOAD_WARNSIZE=0",
+        )
     assert result.exit_code == 1, result.output
     with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
         stored = [row[0].rsplit("/", 1)[1] for row in connection.execute("SELECT url FROM captures")]
@@ -175,6 +240,7 @@ def test_oversized_body_and_gzip_and_brotli_bombs_are_dropped(db_url, tmp_path):
 
 # -- redirects, traps and hostile discovery documents --------------------------------------------------------
 
+
 def _source_file(tmp_path, name: str, body: str) -> str:
     path = tmp_path / f"{name}.toml"
     path.write_text(f'[[source]]\nname = "{name}"\nbase_url = "https://{name}.example"\n{body}', encoding="utf-8")
@@ -182,28 +248,44 @@ def _source_file(tmp_path, name: str, body: str) -> str:
 
 
 def _crawl_static(site, db_url, sources: str, name: str, *extra):
-    return cess("crawl", "--sources", sources, "--source", name, "--base-url", site.base_url,
-                "--db", db_url, *FAST, *extra)
+    return cess(
+        "crawl", "--sources", sources, "--source", name, "--base-url", site.base_url, "--db", db_url, *FAST, *extra
+    )
 
 
 def test_redirect_loops_other_hosts_and_schemes(db_url, tmp_path):
     ok = _html("Page cible", "<p>" + "Une page atteinte après redirection. " * 20 + "</p>")
     pages = {
-        "/": (200, "text/html", _html("Accueil", "".join(f"<a href='/{p}'>{p}</a> " for p in
-                                                        ("loop-a", "offsite", "file", "hop", "ftp")))),
-        "/loop-a": (301, "text/html", b""), "/loop-b": (301, "text/html", b""),
-        "/offsite": (301, "text/html", b""), "/file": (302, "text/html", b""), "/ftp": (301, "text/html", b""),
-        "/hop": (301, "text/html", b""), "/target": (200, "text/html; charset=utf-8", ok),
+        "/": (
+            200,
+            "text/html",
+            _html("Accueil", "".join(f"<a href='/{p}'>{p}</a> " for p in ("loop-a", "offsite", "file", "hop", "ftp"))),
+        ),
+        "/loop-a": (301, "text/html", b""),
+        "/loop-b": (301, "text/html", b""),
+        "/offsite": (301, "text/html", b""),
+        "/file": (302, "text/html", b""),
+        "/ftp": (301, "text/html", b""),
+        "/hop": (301, "text/html", b""),
+        "/target": (200, "text/html; charset=utf-8", ok),
     }
     with StaticSite(pages) as site:
         site.extra_headers = {
-            "/loop-a": {"Location": "/loop-b"}, "/loop-b": {"Location": "/loop-a"},
+            "/loop-a": {"Location": "/loop-b"},
+            "/loop-b": {"Location": "/loop-a"},
             "/offsite": {"Location": "http://elsewhere.invalid/steal"},
-            "/file": {"Location": "file:///etc/passwd"}, "/ftp": {"Location": "ftp://127.0.0.1/x"},
+            "/file": {"Location": "file:///etc/passwd"},
+            "/ftp": {"Location": "ftp://127.0.0.1/x"},
             "/hop": {"Location": "/target"},
         }
-        result = _crawl_static(site, db_url, _source_file(tmp_path, "redirects", "sitemaps_from_robots = false\n"),
-                               "redirects", "--set", "ARCHIVE_CONDITIONAL=False")
+        result = _crawl_static(
+            site,
+            db_url,
+            _source_file(tmp_path, "redirects", "sitemaps_from_robots = false\n"),
+            "redirects",
+            "--set",
+            "ARCHIVE_CONDITIONAL=False",
+        )
         requests = list(site.requests)
     assert result.exit_code == 0, result.output
     assert requests.count("/loop-a") == 1 and requests.count("/loop-b") == 1  # the loop ends
@@ -218,8 +300,11 @@ def test_redirect_loops_other_hosts_and_schemes(db_url, tmp_path):
 
 def test_spider_traps_are_bounded(db_url, tmp_path):
     def calendar(month: int) -> bytes:
-        return _html(f"Agenda {month}", f"<p>Événements du mois {month}.</p><a href='/agenda/{month + 1}'>suivant</a>"
-                     f"<a href='/agenda/{month}?page={month + 1}'>page</a>")
+        return _html(
+            f"Agenda {month}",
+            f"<p>Événements du mois {month}.</p><a href='/agenda/{month + 1}'>suivant</a>"
+            f"<a href='/agenda/{month}?page={month + 1}'>page</a>",
+        )
 
     class Calendar(dict):  # a calendar linking to the next month forever, and endless query variants
         def get(self, path, default=None):
@@ -228,8 +313,16 @@ def test_spider_traps_are_bounded(db_url, tmp_path):
             return super().get(path, default)
 
     with StaticSite(Calendar({"/": (200, "text/html", _html("Accueil", "<a href='/agenda/1'>agenda</a>"))})) as site:
-        result = _crawl_static(site, db_url, _source_file(tmp_path, "trap", "sitemaps_from_robots = false\n"),
-                               "trap", "--set", "DEPTH_LIMIT=6", "--set", "ARCHIVE_MAX_QUERY_VARIANTS=3")
+        result = _crawl_static(
+            site,
+            db_url,
+            _source_file(tmp_path, "trap", "sitemaps_from_robots = false\n"),
+            "trap",
+            "--set",
+            "DEPTH_LIMIT=6",
+            "--set",
+            "ARCHIVE_MAX_QUERY_VARIANTS=3",
+        )
         requests = list(site.requests)
     assert result.exit_code == 0, result.output
     assert 0 < len(requests) <= 1 + 6 + 6 * 3  # bounded by the depth limit and the query-variant rule
@@ -237,13 +330,18 @@ def test_spider_traps_are_bounded(db_url, tmp_path):
 
 def test_hostile_and_broken_discovery_documents(db_url, tmp_path):
     page = _html("Article", "<p>" + "Un article découvert par le plan du site. " * 20 + "</p>")
-    xxe = (b'<?xml version="1.0"?>\n<!DOCTYPE urlset [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
-           b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-           b"<url><loc>/leak/&xxe;</loc></url><url><loc>/article</loc></url></urlset>")
-    laughs = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
-              + b"".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'.encode()
-                         for i in range(1, 10))
-              + b']>\n<rss version="2.0"><channel><item><link>/laugh/&lol9;</link></item></channel></rss>')
+    xxe = (
+        b'<?xml version="1.0"?>\n<!DOCTYPE urlset [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>/leak/&xxe;</loc></url><url><loc>/article</loc></url></urlset>"
+    )
+    laughs = (
+        b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + b"".join(
+            f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'.encode() for i in range(1, 10)
+        )
+        + b']>\n<rss version="2.0"><channel><item><link>/laugh/&lol9;</link></item></channel></rss>'
+    )
     pages = {
         "/robots.txt": (200, "text/plain", b"User-agent: *\nSitemap: /broken.xml\nSitemap: /xxe.xml\n"),
         "/broken.xml": (200, "application/xml", b"<urlset><url><loc>/never"),
@@ -252,8 +350,9 @@ def test_hostile_and_broken_discovery_documents(db_url, tmp_path):
         "/bad-feed.xml": (200, "application/rss+xml", b"\x00\xffnot xml at all"),
         "/article": (200, "text/html; charset=utf-8", page),
     }
-    sources = _source_file(tmp_path, "hostile", 'feeds = ["/laughs.xml", "/bad-feed.xml"]\nstart_urls = []\n'
-                                                "follow_links = false\n")
+    sources = _source_file(
+        tmp_path, "hostile", 'feeds = ["/laughs.xml", "/bad-feed.xml"]\nstart_urls = []\nfollow_links = false\n'
+    )
     with StaticSite(pages) as site:
         result = _crawl_static(site, db_url, sources, "hostile")
         requests = list(site.requests)

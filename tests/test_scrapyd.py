@@ -31,7 +31,7 @@ def api(base: str, endpoint: str, data: list[tuple[str, str]] | None = None) -> 
         return json.loads(answer.read())
 
 
-@pytest.fixture()
+@pytest.fixture
 def scrapyd(tmp_path):
     port = free_port()
     home = tmp_path / "scrapyd"
@@ -39,9 +39,12 @@ def scrapyd(tmp_path):
     (home / "scrapyd.conf").write_text(
         "[scrapyd]\nbind_address = 127.0.0.1\n"
         f"http_port = {port}\neggs_dir = {home / 'eggs'}\nlogs_dir = {home / 'logs'}\n"
-        f"dbs_dir = {home / 'dbs'}\nitems_dir =\nmax_proc = 1\npoll_interval = 0.5\n", encoding="utf-8")
-    process = subprocess.Popen([str(BIN / "scrapyd")], cwd=home, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        f"dbs_dir = {home / 'dbs'}\nitems_dir =\nmax_proc = 1\npoll_interval = 0.5\n",
+        encoding="utf-8",
+    )
+    process = subprocess.Popen(
+        [str(BIN / "scrapyd")], cwd=home, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -64,20 +67,33 @@ def test_deploy_schedule_and_archive(site, scrapyd, tmp_path):
     # scrapyd-deploy reads its target from scrapy.cfg files; the user-level one points at this Scrapyd
     config_home = tmp_path / "config"
     config_home.mkdir()
-    (config_home / "scrapy.cfg").write_text(f"[deploy:test]\nurl = {base}/\nproject = cess_archive\n",
-                                            encoding="utf-8")
+    (config_home / "scrapy.cfg").write_text(f"[deploy:test]\nurl = {base}/\nproject = cess_archive\n", encoding="utf-8")
     env = {**os.environ, "XDG_CONFIG_HOME": str(config_home)}
-    deploy = subprocess.run([str(BIN / "scrapyd-deploy"), "test", "--version", "r1"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=180)
+    deploy = subprocess.run(
+        [str(BIN / "scrapyd-deploy"), "test", "--version", "r1"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert deploy.returncode == 0, deploy.stdout + deploy.stderr
     assert api(base, "listspiders.json?project=cess_archive")["spiders"] == ["site"]
 
     db_path = tmp_path / "archive.sqlite"
-    job = api(base, "schedule.json", [
-        ("project", "cess_archive"), ("spider", "site"), ("base_url", site.base_url),
-        ("setting", f"ARCHIVE_DB_URL=sqlite:///{db_path}"), ("setting", "DOWNLOAD_DELAY=0"),
-        ("setting", "AUTOTHROTTLE_ENABLED=False"), ("setting", "CONCURRENT_REQUESTS_PER_DOMAIN=8"),
-    ])
+    job = api(
+        base,
+        "schedule.json",
+        [
+            ("project", "cess_archive"),
+            ("spider", "site"),
+            ("base_url", site.base_url),
+            ("setting", f"ARCHIVE_DB_URL=sqlite:///{db_path}"),
+            ("setting", "DOWNLOAD_DELAY=0"),
+            ("setting", "AUTOTHROTTLE_ENABLED=False"),
+            ("setting", "CONCURRENT_REQUESTS_PER_DOMAIN=8"),
+        ],
+    )
     assert job["status"] == "ok", job
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:

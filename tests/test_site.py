@@ -32,10 +32,28 @@ from tests.site.server import LocalSite
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 TEMPLATE_STRINGS = (
-    "top of page", "bottom of page", "Commentaires", "Comentarios", "Écrire un commentaire", "Posts récents",
-    "Voir tout", "min de lecture", "il y a ", "vues", "j'aime", "Partager", "Paris / Bruxelles", "Any use of",
-    "© 2025", "Institutions de référence", "Se connecter", "presidence@", "Logo du Conseil", "Instagram",
-    "TikTok", "Centre Europe de Sécurité et Stratégie",
+    "top of page",
+    "bottom of page",
+    "Commentaires",
+    "Comentarios",
+    "Écrire un commentaire",
+    "Posts récents",
+    "Voir tout",
+    "min de lecture",
+    "il y a ",
+    "vues",
+    "j'aime",
+    "Partager",
+    "Paris / Bruxelles",
+    "Any use of",
+    "© 2025",
+    "Institutions de référence",
+    "Se connecter",
+    "presidence@",
+    "Logo du Conseil",
+    "Instagram",
+    "TikTok",
+    "Centre Europe de Sécurité et Stratégie",
 )
 
 
@@ -92,7 +110,7 @@ class BlockText(HTMLParser):
     """The clean text of MARKUP.md: text of p/h2/h3/li/blockquote/figcaption inside the containers
     matched by ``is_container``, innermost block wins, ``<br>`` as a space, empty blocks dropped."""
 
-    BLOCKS = {"p", "h2", "h3", "li", "blockquote", "figcaption"}
+    BLOCKS = frozenset({"p", "h2", "h3", "li", "blockquote", "figcaption"})
 
     def __init__(self, is_container) -> None:
         super().__init__(convert_charrefs=True)
@@ -178,8 +196,13 @@ def test_robots_txt_is_wix_like(site):
     reply = get(site, "/robots.txt")
     assert reply.status == 200 and reply.headers["Content-Type"].startswith("text/plain")
     lines = reply.text.splitlines()
-    for line in ("User-agent: *", "Allow: /", "Disallow: /account/", "Disallow: /_api/",
-                 f"Sitemap: {site.base_url}/sitemap.xml"):
+    for line in (
+        "User-agent: *",
+        "Allow: /",
+        "Disallow: /account/",
+        "Disallow: /_api/",
+        f"Sitemap: {site.base_url}/sitemap.xml",
+    ):
         assert line in lines
 
 
@@ -188,8 +211,9 @@ def test_sitemap_index_lists_three_sitemaps_with_lastmod(site):
     assert root.tag == f"{SM}sitemapindex"
     entries = root.findall(f"{SM}sitemap")
     assert [e.findtext(f"{SM}loc") for e in entries] == [
-        f"{site.base_url}/{name}" for name in
-        ("pages-sitemap.xml", "blog-posts-sitemap.xml", "blog-categories-sitemap.xml")]
+        f"{site.base_url}/{name}"
+        for name in ("pages-sitemap.xml", "blog-posts-sitemap.xml", "blog-categories-sitemap.xml")
+    ]
     assert all(re.match(r"\d{4}-\d\d-\d\dT", e.findtext(f"{SM}lastmod")) for e in entries)
 
 
@@ -202,16 +226,24 @@ def test_posts_sitemap_lists_every_live_post_in_its_form(site):
     assert {p.path for p in content.live_posts()} <= paths
     assert f"/de/post/{BLACK_SEA.slug}" in paths
     assert any(p.startswith("/en/post/") for p in paths)
-    assert site.url(f"/post/{SEED_000_SLUG}") in found                      # percent-encoded
-    assert f"{site.base_url}/post/{PORTS.slug}" in found                     # raw Unicode
+    assert site.url(f"/post/{SEED_000_SLUG}") in found  # percent-encoded
+    assert f"{site.base_url}/post/{PORTS.slug}" in found  # raw Unicode
     assert set(RAW_SITEMAP_SLUGS) >= {PORTS.slug}
 
 
 def test_pages_and_categories_sitemaps(site):
     pages = {path_of(u) for u in locs(site, "pages-sitemap.xml")}
-    assert {"/", "/notre-expertise", "/menaces-hybrides", "/activites-diplomatiques-rencontres",
-            "/securite-interieure-crime-organise", "/mecanismes-ingerence",
-            "/copie-de-souveraineté-numérique-ia", "/contact", "/en/our-expertise"} <= pages
+    assert {
+        "/",
+        "/notre-expertise",
+        "/menaces-hybrides",
+        "/activites-diplomatiques-rencontres",
+        "/securite-interieure-crime-organise",
+        "/mecanismes-ingerence",
+        "/copie-de-souveraineté-numérique-ia",
+        "/contact",
+        "/en/our-expertise",
+    } <= pages
     categories = {path_of(u) for u in locs(site, "blog-categories-sitemap.xml")}
     assert {c.path for c in content.CATEGORIES} == categories
 
@@ -223,14 +255,14 @@ def test_feed_is_rss_with_the_20_latest_posts(site):
     assert len(items) == FEED_SIZE < len(content.live_posts())
     latest = content.live_posts()[:FEED_SIZE]
     assert [path_of(i.findtext("link")) for i in items] == [p.path for p in latest]
-    for item, post in zip(items, latest):
+    for item, post in zip(items, latest, strict=False):
         assert item.findtext("title") == post.title
         assert item.findtext(f"{DC}creator") == post.author
         assert item.findtext("pubDate") == format_datetime(post.published, usegmt=True)
         assert item.findtext("description") and item.findtext("guid") and item.findall("category")
     tracked = [i.findtext("link") for i in items if "utm_source=rss&utm_medium=feed" in i.findtext("link")]
     assert 0 < len(tracked) < len(items)
-    assert f"/post/{SEED_000_SLUG}" not in {path_of(i.findtext("link")) for i in items}   # too old
+    assert f"/post/{SEED_000_SLUG}" not in {path_of(i.findtext("link")) for i in items}  # too old
 
 
 # ---------------------------------------------------------------------------------------- post pages
@@ -251,14 +283,32 @@ def test_post_page_follows_the_markup_contract(site):
     ld = json.loads(between(html, '<script type="application/ld+json">', "</script>"))
     assert ld["@type"] == "BlogPosting" and ld["headline"] == post.title[:110] != post.title
     assert ld["author"]["name"] == "Thierry-Paul Valette" and ld["mainEntityOfPage"]["@id"] == canonical
-    for marker in ('aria-label="top of page"', 'aria-label="bottom of page"', '<header id="SITE_HEADER"',
-                   '<main id="PAGES_CONTAINER"', '<footer id="SITE_FOOTER"', 'data-hook="post-page"',
-                   '<article data-hook="post"', 'data-hook="user-name"', 'data-hook="time-ago" title="6 mai 2025"',
-                   'data-hook="time-to-read"', '<h1 data-hook="post-title"', '<section data-hook="post-description"',
-                   'data-id="rich-content-viewer"', 'data-hook="figure-IMAGE"', 'data-hook="image-caption"',
-                   '<footer data-hook="post-footer"', 'data-hook="post-categories-list"', 'data-hook="view-count"',
-                   'data-hook="like-button"', 'data-hook="recent-posts"', '<h2>Comentarios</h2>',
-                   'id="wix-warmup-data"', "Paris / Bruxelles", "Any use of"):
+    for marker in (
+        'aria-label="top of page"',
+        'aria-label="bottom of page"',
+        '<header id="SITE_HEADER"',
+        '<main id="PAGES_CONTAINER"',
+        '<footer id="SITE_FOOTER"',
+        'data-hook="post-page"',
+        '<article data-hook="post"',
+        'data-hook="user-name"',
+        'data-hook="time-ago" title="6 mai 2025"',
+        'data-hook="time-to-read"',
+        '<h1 data-hook="post-title"',
+        '<section data-hook="post-description"',
+        'data-id="rich-content-viewer"',
+        'data-hook="figure-IMAGE"',
+        'data-hook="image-caption"',
+        '<footer data-hook="post-footer"',
+        'data-hook="post-categories-list"',
+        'data-hook="view-count"',
+        'data-hook="like-button"',
+        'data-hook="recent-posts"',
+        "<h2>Comentarios</h2>",
+        'id="wix-warmup-data"',
+        "Paris / Bruxelles",
+        "Any use of",
+    ):
         assert marker in html, marker
     assert 'alt="olloque de haut niveau' in html
 
@@ -293,11 +343,16 @@ def test_seed_slugs_are_raw_unicode_and_000_is_cut_at_100_characters():
 
 def test_static_pages_and_the_wix_duplicate(site):
     state = site.state
-    for path in ("/notre-expertise", "/menaces-hybrides", "/activites-diplomatiques-rencontres",
-                 "/securite-interieure-crime-organise", "/mecanismes-ingerence",
-                 "/copie-de-souveraineté-numérique-ia"):
+    for path in (
+        "/notre-expertise",
+        "/menaces-hybrides",
+        "/activites-diplomatiques-rencontres",
+        "/securite-interieure-crime-organise",
+        "/mecanismes-ingerence",
+        "/copie-de-souveraineté-numérique-ia",
+    ):
         html = get(site, path).text
-        assert page_text(html) == state.page_text(path), path        # the h1 repeating the title is not text
+        assert page_text(html) == state.page_text(path), path  # the h1 repeating the title is not text
         assert re.search(r'<h1 class="font_0 wixui-rich-text__text">[^<]+</h1>', html)
         assert meta(html, "og:type") == "website"
     duplicate = get(site, "/copie-de-souveraineté-numérique-ia").text
@@ -319,7 +374,8 @@ def test_translations_link_both_ways_and_copies_do_not(site):
 
     copy = get(site, f"/de/post/{BLACK_SEA.slug}").text
     assert '<html lang="de">' in copy and "hreflang=" not in copy.split("</head>")[0].replace(
-        'hreflang="de" lang="de"', "")
+        'hreflang="de" lang="de"', ""
+    )
     assert post_text(copy) == BLACK_SEA.text
     assert get(site, f"/de/post/{SEED_001_SLUG}").status == 404
     assert f"/de/post/{BLACK_SEA.slug}" in {path_of(u) for u in links(get(site, "/de").text)}
@@ -351,8 +407,10 @@ def test_disallowed_and_alias_links_are_present(site):
     assert f"{site.base_url}/account/login" in links(home)
     assert any(u.startswith(f"{site.base_url}/_api/") for u in links(get(site, "/blog").text))
     assert f"{site.alias_url}/notre-expertise" in links(home)
-    assert site.url(OLD_SLUG_PATH) in [site.url(path_of(u)) for u in links(fetch(site.post_url(
-        "drones-et-infrastructures-critiques-protéger-le-ciel-bas")).text)]
+    assert site.url(OLD_SLUG_PATH) in [
+        site.url(path_of(u))
+        for u in links(fetch(site.post_url("drones-et-infrastructures-critiques-protéger-le-ciel-bas")).text)
+    ]
 
 
 def test_alias_host_serves_the_same_pages_with_canonical_base(site):
@@ -372,8 +430,9 @@ def test_unknown_paths_answer_a_wix_404_page(site):
 def test_churn_changes_the_page_but_not_the_etag(site):
     first, second = fetch(site.post_url(SEED_001_SLUG)), fetch(site.post_url(SEED_001_SLUG))
     assert first.body != second.body
-    assert between(first.text, 'data-hook="user-name" class="user-name">', "<") != \
-        between(second.text, 'data-hook="user-name" class="user-name">', "<")
+    assert between(first.text, 'data-hook="user-name" class="user-name">', "<") != between(
+        second.text, 'data-hook="user-name" class="user-name">', "<"
+    )
     assert description_html(first.text) == description_html(second.text)
     assert first.headers["ETag"] == second.headers["ETag"]
     assert first.headers["Last-Modified"] == second.headers["Last-Modified"]
@@ -456,12 +515,13 @@ def test_old_and_renamed_slugs_answer_301(site):
 
 def test_add_post_appears_everywhere(site):
     three_hours_ago = site.state.now() - timedelta(hours=3)
-    site.state.add_post("note-de-test", "Une note de test", ["Premier paragraphe.", "Second."],
-                        published=three_hours_ago)
+    site.state.add_post(
+        "note-de-test", "Une note de test", ["Premier paragraphe.", "Second."], published=three_hours_ago
+    )
     html = fetch(site.post_url("note-de-test")).text
     assert post_text(html) == "Premier paragraphe.\nSecond."
     assert ">il y a 3 heures</span>" in html
-    assert "/post/note-de-test" == path_of(xml(get(site, "/blog-feed.xml")).find("./channel/item/link").text)
+    assert path_of(xml(get(site, "/blog-feed.xml")).find("./channel/item/link").text) == "/post/note-de-test"
     assert "/post/note-de-test" in {path_of(u) for u in locs(site, "blog-posts-sitemap.xml")}
 
 

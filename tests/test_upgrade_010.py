@@ -16,7 +16,7 @@ import json
 import urllib.request
 import zlib
 from collections import Counter
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -30,8 +30,10 @@ CONTENTS = json.loads((FIXTURE_DIR / "contents.json").read_text(encoding="utf-8"
 TABLES = tuple(CONTENTS["rows"])
 FIRST_REVISION = "0001"
 #: Columns a crawl may update in rows it did not create (everything else is written once).
-UPDATED_BY_CRAWLS = {"pages": {"url", "status", "last_seen", "translations", "duplicate_of_id"},
-                     "versions": {"last_seen"}}
+UPDATED_BY_CRAWLS = {
+    "pages": {"url", "status", "last_seen", "translations", "duplicate_of_id"},
+    "versions": {"last_seen"},
+}
 
 
 # ----------------------------------------------------------------------------------- reading archives
@@ -72,16 +74,18 @@ def table_names(url: str) -> set[str]:
 def restricted(rows: dict[str, list[dict]], like: dict[str, list[dict]]) -> dict[str, list[dict]]:
     """``rows`` with only the columns ``like`` has (a later revision may add columns)."""
     columns = {name: list(table[0]) for name, table in like.items() if table}
-    return {name: [{c: row[c] for c in columns[name]} for row in table] for name, table in rows.items()
-            if name in columns}
+    return {
+        name: [{c: row[c] for c in columns[name]} for row in table] for name, table in rows.items() if name in columns
+    }
 
 
 def check_integrity(rows: dict[str, list[dict]]) -> None:
     """Every version's digest matches its fields, every raw body its SHA-256 and size."""
     for version in rows["versions"]:
-        published = version["published"] and version["published"].replace(tzinfo=timezone.utc)
-        assert content_digest(version["title"], version["author"], published, version["text"]) \
-            == version["content_sha256"], version["id"]
+        published = version["published"] and version["published"].replace(tzinfo=UTC)
+        assert (
+            content_digest(version["title"], version["author"], published, version["text"]) == version["content_sha256"]
+        ), version["id"]
     for blob in rows["raw_blobs"]:
         assert blob["compression"] == "zlib"
         body = zlib.decompress(blob["data"])
@@ -196,8 +200,12 @@ def test_current_names_release_010_and_check_fails_before_upgrading(tmp_path):
     assert current.exit_code == 0, current.output
     assert f"revision {FIRST_REVISION} (release 0.1.0)" in current.stdout and "upgrade due" in current.stdout
     state = schema_state(str(path))
-    assert (state["revision"], state["release"], state["stamped"], state["at_head"]) == (FIRST_REVISION, "0.1.0",
-                                                                                        False, False)
+    assert (state["revision"], state["release"], state["stamped"], state["at_head"]) == (
+        FIRST_REVISION,
+        "0.1.0",
+        False,
+        False,
+    )
     check = cess("db", "check", "--db", str(path))
     assert check.exit_code == 1, check.output
     assert archive_digest(path) == untouched
@@ -225,7 +233,7 @@ def test_sqlite_crawl_goes_on_after_upgrading(tmp_path):
     assert_crawl_went_on(sqlite_url(path), before)
 
 
-@pytest.fixture()
+@pytest.fixture
 def copied_to_postgresql(tmp_path, pg_url):
     """The fixture copied into a PostgreSQL schema of its own, at its own revision (not upgraded)."""
     path = loaded(tmp_path)

@@ -27,8 +27,14 @@ LINUX = sys.platform.startswith("linux")  # /proc: who holds a lock, which proce
 T = TypeVar("T")
 
 
-def wait_until(predicate: Callable[[], T], *, what: str, timeout: float = 120.0, interval: float = 0.05,
-               process: subprocess.Popen | None = None) -> T:
+def wait_until(
+    predicate: Callable[[], T],
+    *,
+    what: str,
+    timeout: float = 120.0,
+    interval: float = 0.05,
+    process: subprocess.Popen | None = None,
+) -> T:
     """Polls ``predicate`` every ``interval`` seconds until it returns something truthy, and returns that.
 
     Fails with ``what`` (the state awaited) after ``timeout`` seconds, or at once when ``process`` (the crawl

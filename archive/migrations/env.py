@@ -11,10 +11,16 @@ from archive.models import Base
 
 connection = context.config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError("the archive's migrations run through archive.schema (cess-archive db upgrade), "
-                       "which passes them a connection")
+    raise RuntimeError(
+        "the archive's migrations run through archive.schema (cess-archive db upgrade), which passes them a connection"
+    )
 
-context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True,
-                  transactional_ddl=True, compare_type=True)
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    render_as_batch=True,
+    transactional_ddl=True,
+    compare_type=True,
+)
 with context.begin_transaction():
     context.run_migrations()

@@ -74,7 +74,7 @@ def clean_html(html: str, url: str) -> CleanRecord:
     """The clean record of one page; never raises (an unusable document gives text ``""``)."""
     try:
         return _clean(html, url or "")
-    except Exception:  # noqa: BLE001 - last resort: a record must come out of any input
+    except Exception:
         LOGGER.exception("cleaning failed for %s", url)
         return _empty_record()
 
@@ -87,13 +87,13 @@ def _clean(html: str, url: str) -> CleanRecord:
         return _empty_record()
     try:
         metadata = extract_metadata(root, url)
-    except Exception:  # noqa: BLE001
+    except Exception:
         LOGGER.exception("metadata extraction failed for %s", url)
         metadata = PageMetadata()
 
     try:
         template, title, author, text = _content(root, url, metadata)
-    except Exception:  # noqa: BLE001
+    except Exception:
         LOGGER.exception("text extraction failed for %s", url)
         template, title, author, text = TEMPLATE_GENERIC, metadata.title, metadata.author, ""
 

@@ -9,7 +9,7 @@ it is relative to the visit, so it is never a date.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 # "+0200" / "+02" offsets and lower-case separators, normalised before fromisoformat.
@@ -20,7 +20,7 @@ _ISO_START = re.compile(r"^\d{4}-?\d{2}-?\d{2}")
 
 def _aware(value: datetime) -> datetime:
     if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
-        return value.replace(tzinfo=timezone.utc)
+        return value.replace(tzinfo=UTC)
     return value
 
 

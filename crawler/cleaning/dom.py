@@ -27,7 +27,9 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _BINARY_CHARS = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\ufffd]")
 # Signatures of binary files served where a page was expected (PNG and JPEG as decoded by cp1252
 # or with replacement characters, PDF, GIF, ZIP/Office, gzip).
-_BINARY_START = re.compile(r"^(?:.PNG\r\n|%PDF-|GIF8[79]a|\xff\xd8\xff|\ufffd{3}|PK\x03\x04|\x1f[\x8b\u2039])", re.DOTALL)
+_BINARY_START = re.compile(
+    r"^(?:.PNG\r\n|%PDF-|GIF8[79]a|\xff\xd8\xff|\ufffd{3}|PK\x03\x04|\x1f[\x8b\u2039])", re.DOTALL
+)
 _SAMPLE = 4096
 
 

@@ -168,10 +168,14 @@ def prune_landmarks(tree: HtmlElement) -> None:
     for element in tree.iter():
         tag = element.tag if isinstance(element.tag, str) else ""
         role = (element.get("role") or "").strip().lower() if tag else ""
-        if tag in ("nav", "aside") or role in _LANDMARK_ROLES:
-            doomed.append(element)
-        elif tag in ("header", "footer") and not any(
-                ancestor.tag in _CONTENT_CONTAINERS for ancestor in element.iterancestors()):
+        if (
+            tag in ("nav", "aside")
+            or role in _LANDMARK_ROLES
+            or (
+                tag in ("header", "footer")
+                and not any(ancestor.tag in _CONTENT_CONTAINERS for ancestor in element.iterancestors())
+            )
+        ):
             doomed.append(element)
     for element in doomed:
         parent = element.getparent()

@@ -96,9 +96,7 @@ def tag_name(element: etree._Element) -> str | None:
     return tag.lower()
 
 
-def _events(
-    root: etree._Element, skip: frozenset[str] = SKIPPED
-) -> Iterator[tuple[bool, etree._Element]]:
+def _events(root: etree._Element, skip: frozenset[str] = SKIPPED) -> Iterator[tuple[bool, etree._Element]]:
     """(is_start, element) events in document order, without descending into skipped subtrees."""
     yield True, root
     if tag_name(root) in skip:

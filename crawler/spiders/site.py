@@ -8,7 +8,7 @@ for their links but never archived.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import scrapy
@@ -52,8 +52,8 @@ def lastmod_bonus(lastmod: str | None, now: datetime | None = None) -> int:
     except ValueError:
         return 0
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    age_days = ((now or datetime.now(timezone.utc)) - when).total_seconds() / 86400
+        when = when.replace(tzinfo=UTC)
+    age_days = ((now or datetime.now(UTC)) - when).total_seconds() / 86400
     for bonus, limit in ((5, 1), (4, 7), (3, 31), (2, 92), (1, 366)):
         if age_days <= limit:
             return bonus
@@ -61,17 +61,20 @@ def lastmod_bonus(lastmod: str | None, now: datetime | None = None) -> int:
 
 
 def headers_dict(response: Response) -> dict[str, str]:
-    return {
-        key.decode("latin-1"): b", ".join(values).decode("latin-1")
-        for key, values in response.headers.items()
-    }
+    return {key.decode("latin-1"): b", ".join(values).decode("latin-1") for key, values in response.headers.items()}
 
 
 class SiteSpider(scrapy.Spider):
     name = "site"
 
-    def __init__(self, source: str = DEFAULT_SOURCE, base_url: str | None = None,
-                 sources_file: str | None = None, *args, **kwargs):
+    def __init__(
+        self,
+        source: str = DEFAULT_SOURCE,
+        base_url: str | None = None,
+        sources_file: str | None = None,
+        *args,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.source = get_source(source, sources_file, base_url)
         self.rules = UrlRules.for_source(self.source)
@@ -134,8 +137,12 @@ class SiteSpider(scrapy.Spider):
             reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
             kind = network_error_kind(failure.value)
             if kind is None:
-                logger.error("cannot fetch %s: %s", request.url, reason,
-                             exc_info=(failure.type, failure.value, failure.getTracebackObject()))
+                logger.error(
+                    "cannot fetch %s: %s",
+                    request.url,
+                    reason,
+                    exc_info=(failure.type, failure.value, failure.getTracebackObject()),
+                )
                 kind = failure.type.__name__
                 stats.inc_value(f"archive/fetch_errors/{kind}")
                 return kind, reason, status
@@ -169,8 +176,9 @@ class SiteSpider(scrapy.Spider):
         if not headers:
             return request
         self.crawler.stats.inc_value("archive/conditional_requests")
-        return request.replace(headers=headers,
-                               meta={**request.meta, "handle_httpstatus_list": [*REDIRECT_STATUSES, 304]})
+        return request.replace(
+            headers=headers, meta={**request.meta, "handle_httpstatus_list": [*REDIRECT_STATUSES, 304]}
+        )
 
     async def start(self):
         rules = self.rules
@@ -179,13 +187,21 @@ class SiteSpider(scrapy.Spider):
             if request is not None:
                 yield request
         if self.source.sitemaps_from_robots:
-            yield scrapy.Request(rules.absolute("/robots.txt"), callback=self.parse_robots,
-                                 errback=self.on_discovery_error, priority=SITEMAP_PRIORITY + 1)
+            yield scrapy.Request(
+                rules.absolute("/robots.txt"),
+                callback=self.parse_robots,
+                errback=self.on_discovery_error,
+                priority=SITEMAP_PRIORITY + 1,
+            )
         for path in self.source.sitemaps:
             yield self._sitemap_request(rules.absolute(path))
         for path in self.source.feeds:
-            yield scrapy.Request(rules.absolute(path), callback=self.parse_feed,
-                                 errback=self.on_discovery_error, priority=FEED_PRIORITY + 1)
+            yield scrapy.Request(
+                rules.absolute(path),
+                callback=self.parse_feed,
+                errback=self.on_discovery_error,
+                priority=FEED_PRIORITY + 1,
+            )
         for url in self.source.start_urls:
             request = self._page_request(rules.absolute(url), LINK_PRIORITY)
             if request is not None:
@@ -194,8 +210,9 @@ class SiteSpider(scrapy.Spider):
     # -- discovery documents -------------------------------------------------------------------
 
     def _sitemap_request(self, url: str) -> scrapy.Request:
-        return scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_discovery_error,
-                              priority=SITEMAP_PRIORITY + 1)
+        return scrapy.Request(
+            url, callback=self.parse_sitemap, errback=self.on_discovery_error, priority=SITEMAP_PRIORITY + 1
+        )
 
     def _within_trap_bounds(self, url: str) -> bool:
         """At most ``ARCHIVE_MAX_QUERY_VARIANTS`` distinct query strings per path (calendars, filters and
@@ -220,9 +237,13 @@ class SiteSpider(scrapy.Spider):
             return None
         # Redirects are followed here rather than by the middleware, so that the old URL is seen
         # (and kept as an alias) even when its target was already fetched.
-        return scrapy.Request(normalized, callback=self.parse_page, errback=self.on_page_error,
-                              priority=priority,
-                              meta={"dont_redirect": True, "handle_httpstatus_list": REDIRECT_STATUSES})
+        return scrapy.Request(
+            normalized,
+            callback=self.parse_page,
+            errback=self.on_page_error,
+            priority=priority,
+            meta={"dont_redirect": True, "handle_httpstatus_list": REDIRECT_STATUSES},
+        )
 
     def parse_robots(self, response: Response):
         text = response.text if isinstance(response, TextResponse) else response.body.decode("utf-8", "replace")
@@ -274,8 +295,12 @@ class SiteSpider(scrapy.Spider):
     def parse_page(self, response: Response):
         if response.status == 304:
             self.crawler.stats.inc_value("archive/not_modified")
-            yield NotModifiedItem(source=self.source.name, url=self.rules.normalize(response.url) or response.url,
-                                  headers=headers_dict(response), fetched_at=datetime.now(timezone.utc))
+            yield NotModifiedItem(
+                source=self.source.name,
+                url=self.rules.normalize(response.url) or response.url,
+                headers=headers_dict(response),
+                fetched_at=datetime.now(UTC),
+            )
             return
         if response.status in REDIRECT_STATUSES:
             yield from self._follow_redirect(response)
@@ -304,8 +329,7 @@ class SiteSpider(scrapy.Spider):
         source_url = self.rules.normalize(response.url) or response.url
         permanent = response.status in PERMANENT_REDIRECTS
         if permanent and self.source.kind_of(target) in ("article", "page") and target != source_url:
-            yield RedirectItem(source=self.source.name, from_url=source_url, to_url=target,
-                               status=response.status)
+            yield RedirectItem(source=self.source.name, from_url=source_url, to_url=target, status=response.status)
         request = self._page_request(target, LINK_PRIORITY)
         if request is not None:
             # only a permanent redirect makes the old URL another name of the target page
@@ -325,7 +349,7 @@ class SiteSpider(scrapy.Spider):
             status=response.status,
             headers=headers_dict(response),
             body=response.body,
-            fetched_at=datetime.now(timezone.utc),
+            fetched_at=datetime.now(UTC),
             aliases=[u for u in dict.fromkeys(seen) if u],
         )
 
@@ -337,9 +361,14 @@ class SiteSpider(scrapy.Spider):
             if status in GONE_STATUSES:
                 logger.info("gone (%s): %s", status, request.url)
                 self.crawler.stats.inc_value("archive/gone")
-                yield GoneItem(source=self.source.name, url=self.rules.normalize(request.url) or request.url,
-                               status=status, headers=headers_dict(response), body=response.body,
-                               fetched_at=datetime.now(timezone.utc))
+                yield GoneItem(
+                    source=self.source.name,
+                    url=self.rules.normalize(request.url) or request.url,
+                    status=status,
+                    headers=headers_dict(response),
+                    body=response.body,
+                    fetched_at=datetime.now(UTC),
+                )
                 return
         reported = self._report_fetch_error(failure)
         if reported is None:

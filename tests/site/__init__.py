@@ -11,5 +11,14 @@ from .content import SEED_000_SLUG, SEED_001_SLUG, SEED_POSTS, expected_seed_tex
 from .server import LocalSite, RecordedRequest
 from .state import SiteState
 
-__all__ = ["LocalSite", "RecordedRequest", "SEED_000_SLUG", "SEED_001_SLUG", "SEED_POSTS", "SiteState",
-           "expected_seed_text", "live_posts", "post_path"]
+__all__ = [
+    "SEED_000_SLUG",
+    "SEED_001_SLUG",
+    "SEED_POSTS",
+    "LocalSite",
+    "RecordedRequest",
+    "SiteState",
+    "expected_seed_text",
+    "live_posts",
+    "post_path",
+]

@@ -1,11 +1,12 @@
 """Serves the local copy of the site until interrupted, to look at it in a browser or with curl.
 
-    python -m tests.site [--port 8765]
+python -m tests.site [--port 8765]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import threading
 
 from .server import LocalSite
@@ -17,10 +18,8 @@ def main() -> None:
     arguments = parser.parse_args()
     with LocalSite(port=arguments.port) as site:
         print(f"Local copy of the CESS site on {site.base_url} (alias {site.alias_url}); Ctrl-C to stop.")
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
 
 
 if __name__ == "__main__":

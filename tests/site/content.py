@@ -36,8 +36,18 @@ from .content_seeds import SEED_000, SEED_000_SLUG, SEED_001, SEED_001_SLUG
 from .model import RAW, Category, LanguageCopy, Page, Post
 
 __all__ = [
-    "CATEGORIES", "EXPECTED_DIR", "OLD_SLUG_PATH", "RAW_SITEMAP_SLUGS", "SEED_000_SLUG", "SEED_001_SLUG",
-    "SEED_POSTS", "SiteContent", "expected_seed_text", "initial_content", "live_posts", "post_path",
+    "CATEGORIES",
+    "EXPECTED_DIR",
+    "OLD_SLUG_PATH",
+    "RAW_SITEMAP_SLUGS",
+    "SEED_000_SLUG",
+    "SEED_001_SLUG",
+    "SEED_POSTS",
+    "SiteContent",
+    "expected_seed_text",
+    "initial_content",
+    "live_posts",
+    "post_path",
 ]
 
 EXPECTED_DIR = Path(__file__).with_name("expected")
@@ -70,20 +80,19 @@ LANGUAGE_COPIES = (
 class SiteContent:
     """Everything the site serves, as the state holds it. Posts and pages themselves are immutable."""
 
-    posts: dict[str, Post]                 # French posts by slug
-    translated_posts: dict[str, Post]      # translations by their own slug
-    pages: dict[str, Page]                 # static, contact, home and translated pages by path
+    posts: dict[str, Post]  # French posts by slug
+    translated_posts: dict[str, Post]  # translations by their own slug
+    pages: dict[str, Page]  # static, contact, home and translated pages by path
     categories: tuple[Category, ...]
     copies: tuple[LanguageCopy, ...]
-    redirects: dict[str, str]              # old path -> current path (301)
-    deleted: set[str] = field(default_factory=set)   # slugs of deleted French posts
+    redirects: dict[str, str]  # old path -> current path (301)
+    deleted: set[str] = field(default_factory=set)  # slugs of deleted French posts
 
 
 def initial_content() -> SiteContent:
     """A fresh copy of the initial content (the state mutates its own copy)."""
     posts = sorted((SEED_000, SEED_001, *ORIGINAL_POSTS), key=lambda p: p.published)
-    pages = (content_pages.HOME, content_pages.HOME_EN, *content_pages.STATIC_PAGES,
-             *content_pages.TRANSLATED_PAGES)
+    pages = (content_pages.HOME, content_pages.HOME_EN, *content_pages.STATIC_PAGES, *content_pages.TRANSLATED_PAGES)
     return SiteContent(
         posts={p.slug: p for p in posts},
         translated_posts={p.slug: p for p in content_pages.TRANSLATED_POSTS},

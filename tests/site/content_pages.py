@@ -24,7 +24,8 @@ EXPERTISE = Page(
         paragraph(
             "Le Centre Européen de Sécurité et de Stratégie (CESS) est un centre de réflexion indépendant "
             "établi à Paris et à Bruxelles. Il analyse les menaces qui pèsent sur la sécurité de l’Europe "
-            "et formule des recommandations à l’intention des décideurs publics."),
+            "et formule des recommandations à l’intention des décideurs publics."
+        ),
         h2("Nos domaines d’analyse"),
         ul(
             "menaces hybrides et guerre informationnelle ;",
@@ -37,10 +38,12 @@ EXPERTISE = Page(
         paragraph(
             "Nos travaux s’appuient sur des sources ouvertes, des entretiens avec des praticiens et un "
             "dialogue régulier avec les institutions nationales et européennes. Chaque publication est "
-            "relue par un comité interne."),
+            "relue par un comité interne."
+        ),
         paragraph(
             "Le CESS publie des analyses, des notes stratégiques, des tribunes et un baromètre trimestriel "
-            "de la sécurité européenne."),
+            "de la sécurité européenne."
+        ),
     ),
 )
 
@@ -51,7 +54,8 @@ HYBRID_THREATS = Page(
     body=(
         paragraph(
             "Les menaces hybrides combinent des moyens militaires et non militaires pour affaiblir un "
-            "adversaire sans franchir le seuil d’un conflit ouvert. Leur ambiguïté est leur principale arme."),
+            "adversaire sans franchir le seuil d’un conflit ouvert. Leur ambiguïté est leur principale arme."
+        ),
         h2("Des modes d’action variés"),
         ul(
             "campagnes de désinformation et manipulation des réseaux sociaux ;",
@@ -59,11 +63,11 @@ HYBRID_THREATS = Page(
             "instrumentalisation des flux migratoires aux frontières ;",
             "cyberattaques contre les services publics et les entreprises.",
         ),
-        paragraph(
-            "Le CESS suit ces menaces de manière continue et en rend compte dans son baromètre trimestriel."),
+        paragraph("Le CESS suit ces menaces de manière continue et en rend compte dans son baromètre trimestriel."),
         paragraph(
             "Comprendre la logique d’ensemble de ces actions, souvent présentées comme isolées, est la "
-            "première condition d’une réponse efficace."),
+            "première condition d’une réponse efficace."
+        ),
     ),
 )
 
@@ -75,15 +79,15 @@ DIPLOMACY = Page(
         paragraph(
             "Le Centre participe régulièrement à des colloques, tables rondes et rencontres diplomatiques, "
             "en France comme à l’étranger. Ces échanges nourrissent ses analyses et lui permettent de "
-            "porter ses recommandations auprès des décideurs."),
+            "porter ses recommandations auprès des décideurs."
+        ),
         h2("Rencontres récentes"),
         ul(
             "Assemblée nationale, mai 2025 : colloque sur le partenariat entre la France et le Kazakhstan ;",
             "Sénat, novembre 2025 : table ronde consacrée à l’Asie centrale ;",
             "Bruxelles, avril 2026 : journée sur la résilience des démocraties.",
         ),
-        paragraph(
-            "Les comptes rendus de ces rencontres sont publiés sur le blog du Centre."),
+        paragraph("Les comptes rendus de ces rencontres sont publiés sur le blog du Centre."),
     ),
 )
 
@@ -94,14 +98,17 @@ INTERNAL_SECURITY = Page(
     body=(
         paragraph(
             "La frontière entre sécurité intérieure et sécurité extérieure s’efface. Les réseaux criminels "
-            "opèrent à l’échelle du continent, les menaces terroristes se nourrissent de crises lointaines."),
+            "opèrent à l’échelle du continent, les menaces terroristes se nourrissent de crises lointaines."
+        ),
         h2("Nos axes de travail"),
         paragraph(
             "Le CESS étudie l’évolution de la menace terroriste, l’emprise du narcotrafic sur les ports et "
-            "les villes, la corruption et les atteintes aux agents publics."),
+            "les villes, la corruption et les atteintes aux agents publics."
+        ),
         paragraph(
             "Il plaide pour une coopération policière et judiciaire européenne renforcée, dotée de moyens à "
-            "la hauteur des organisations qu’elle combat."),
+            "la hauteur des organisations qu’elle combat."
+        ),
     ),
 )
 
@@ -112,11 +119,13 @@ INTERFERENCE = Page(
     body=(
         paragraph(
             "L’ingérence étrangère ne se limite pas à la désinformation. Elle passe aussi par le financement "
-            "de relais d’opinion, la captation d’élites, la pression économique et l’espionnage."),
+            "de relais d’opinion, la captation d’élites, la pression économique et l’espionnage."
+        ),
         h2("Reconnaître une ingérence"),
         paragraph(
             "Une influence devient ingérence lorsqu’elle est dissimulée, coercitive ou corruptrice. Cette "
-            "distinction, simple en théorie, est délicate à établir en pratique."),
+            "distinction, simple en théorie, est délicate à établir en pratique."
+        ),
         h3("Trois questions à se poser"),
         ul(
             "qui finance réellement ce contenu ou cette organisation ?",
@@ -124,8 +133,8 @@ INTERFERENCE = Page(
             "l’action vise-t-elle à informer ou à contraindre ?",
         ),
         paragraph(
-            "Le CESS contribue à la sensibilisation des élus, des entreprises et des universités à ces "
-            "mécanismes."),
+            "Le CESS contribue à la sensibilisation des élus, des entreprises et des universités à ces mécanismes."
+        ),
     ),
 )
 
@@ -136,15 +145,18 @@ EUROPEAN_DEFENCE = Page(
     body=(
         paragraph(
             "La guerre est revenue sur le continent européen. Elle oblige l’Europe à repenser sa défense, "
-            "longtemps confiée à d’autres, et à reconstruire des capacités laissées à l’abandon."),
+            "longtemps confiée à d’autres, et à reconstruire des capacités laissées à l’abandon."
+        ),
         h2("Une autonomie stratégique à construire"),
         paragraph(
             "L’autonomie stratégique ne s’oppose pas aux alliances : elle en est la condition. Une Europe "
             "capable de produire ses munitions, de protéger ses infrastructures et de décider seule est un "
-            "partenaire plus solide."),
+            "partenaire plus solide."
+        ),
         paragraph(
             "Le CESS suit les programmes industriels européens, les débats budgétaires et l’évolution des "
-            "doctrines militaires."),
+            "doctrines militaires."
+        ),
         spacer(),
     ),
 )
@@ -156,13 +168,16 @@ DIGITAL_SOVEREIGNTY = Page(
     body=(
         paragraph(
             "Données, cloud, semi-conducteurs, intelligence artificielle : la puissance se mesure désormais "
-            "aussi à la maîtrise des technologies numériques."),
+            "aussi à la maîtrise des technologies numériques."
+        ),
         paragraph(
             "Le CESS analyse les dépendances technologiques de l’Europe et les moyens de les réduire sans "
-            "se couper de l’innovation mondiale."),
+            "se couper de l’innovation mondiale."
+        ),
         paragraph(
             "Ses travaux portent notamment sur l’hébergement des données sensibles et sur l’encadrement des "
-            "usages militaires de l’intelligence artificielle."),
+            "usages militaires de l’intelligence artificielle."
+        ),
     ),
 )
 
@@ -171,13 +186,19 @@ CONTACT = Page(
     title="Contact",
     kind="contact",
     description="Écrire au Centre Européen de Sécurité et de Stratégie.",
-    body=(
-        paragraph("Une question, une demande d’intervention ou de partenariat ? Écrivez-nous."),
-    ),
+    body=(paragraph("Une question, une demande d’intervention ou de partenariat ? Écrivez-nous."),),
 )
 
-STATIC_PAGES = (EXPERTISE, HYBRID_THREATS, DIPLOMACY, INTERNAL_SECURITY, INTERFERENCE, EUROPEAN_DEFENCE,
-                DIGITAL_SOVEREIGNTY, CONTACT)
+STATIC_PAGES = (
+    EXPERTISE,
+    HYBRID_THREATS,
+    DIPLOMACY,
+    INTERNAL_SECURITY,
+    INTERFERENCE,
+    EUROPEAN_DEFENCE,
+    DIGITAL_SOVEREIGNTY,
+    CONTACT,
+)
 
 # ------------------------------------------------------------------------------------------ home pages
 
@@ -189,7 +210,8 @@ HOME = Page(
     body=(
         paragraph(
             "Centre de réflexion indépendant, le CESS éclaire les décideurs et les citoyens sur les menaces "
-            "qui pèsent sur la sécurité de l’Europe."),
+            "qui pèsent sur la sécurité de l’Europe."
+        ),
     ),
 )
 
@@ -203,7 +225,8 @@ HOME_EN = Page(
     body=(
         paragraph(
             "An independent think tank, CESS informs decision-makers and citizens about the threats facing "
-            "Europe’s security."),
+            "Europe’s security."
+        ),
     ),
 )
 
@@ -219,7 +242,8 @@ EXPERTISE_EN = Page(
         paragraph(
             "The European Centre for Security and Strategy (CESS) is an independent think tank based in "
             "Paris and Brussels. It analyses the threats to Europe’s security and makes recommendations to "
-            "public decision-makers."),
+            "public decision-makers."
+        ),
         h2("Our fields of analysis"),
         ul(
             "hybrid threats and information warfare;",
@@ -231,9 +255,9 @@ EXPERTISE_EN = Page(
         h2("Our method"),
         paragraph(
             "Our work draws on open sources, interviews with practitioners and a regular dialogue with "
-            "national and European institutions. Every publication is reviewed by an internal committee."),
-        paragraph(
-            "CESS publishes analyses, strategic notes, op-eds and a quarterly barometer of European security."),
+            "national and European institutions. Every publication is reviewed by an internal committee."
+        ),
+        paragraph("CESS publishes analyses, strategic notes, op-eds and a quarterly barometer of European security."),
     ),
 )
 
@@ -252,48 +276,57 @@ SEED_001_EN = Post(
             "Strategy and follow its participation, as a guest, in the round table on Kazakhstan and Central "
             "Asia organised at the French Senate by IPSE, chaired by Emmanuel Dupuy. Among the diplomats, "
             "members of parliament and experts gathered for several hours of discussion, the Centre raised "
-            "a strategic question: how to secure the Euro-Asian energy and trade corridors over time."),
+            "a strategic question: how to secure the Euro-Asian energy and trade corridors over time."
+        ),
         paragraph(
             "The analysis and guidance below are an independent reading, drawn up after these discussions "
             "and in line with the Centre’s mission: to analyse the strategic dynamics that affect European "
-            "security."),
+            "security."
+        ),
         paragraph(
             "Kazakhstan is now a pivotal player in the energy and trade links between Europe and Asia. Its "
             "central location, its place in supply chains and its weight in strategic resources, energy and "
             "minerals above all, make it a structural link in today’s Eurasian balance. This is both an "
-            "opportunity for the European Union and a major security challenge."),
+            "opportunity for the European Union and a major security challenge."
+        ),
         paragraph(
             "The first priority identified by the Centre is to bring Central Asia fully into Europe’s "
             "energy security strategy. Diversifying supplies cannot be separated from securing export routes "
             "and protecting critical infrastructure. Energy and trade flows must be seen through the lens of "
             "systemic resilience: anticipating disruptions, managing hybrid risks and avoiding excessive "
-            "dependencies."),
+            "dependencies."
+        ),
         paragraph(
             "The second priority is the protection of logistics corridors and strategic infrastructure. "
             "Kazakhstan’s rail, energy and digital hubs are set to become key nodes of Euro-Asian trade. In "
             "a climate of geopolitical tension, cyber risk and influence strategies, securing them should be "
             "a central theme of the dialogue between Europe and Central Asia. Connectivity that is not "
-            "secured becomes a strategic weakness."),
+            "secured becomes a strategic weakness."
+        ),
         paragraph(
             "The third strategic direction concerns Europe’s industrial and economic presence in the region. "
             "Relatively low European investment can leave a strategic vacuum that other powers are ready to "
             "fill. A coordinated investment policy, backed by consistent economic diplomacy, would support "
-            "regional stability while serving Europe’s long-term interests."),
+            "regional stability while serving Europe’s long-term interests."
+        ),
         paragraph(
             "The fourth priority is support for institutional and regulatory change. Political and legal "
             "stability is a decisive factor in regional security. Stronger parliamentary, institutional and "
             "regulatory dialogue should be treated as a way to consolidate partnerships and make them more "
-            "predictable."),
+            "predictable."
+        ),
         paragraph(
             "Finally, the Centre believes that the European Union must take a clear-sighted, structured "
             "approach to the balance of influence in Eurasia. Kazakhstan’s balanced diplomacy belongs to an "
             "international order in flux. Europe should offer a structuring partnership, founded on "
-            "stability, reciprocity and long-term security, rather than join a zero-sum competition."),
+            "stability, reciprocity and long-term security, rather than join a zero-sum competition."
+        ),
         paragraph(
             "Central Asia can no longer be treated as peripheral in Europe’s strategic thinking. It is now "
             "decisive for energy resilience, for the stability of trade flows and for the geopolitical "
             "balance of the continent. For the Centre, the priority is not only to support connectivity but "
-            "to make it durably secure in an uncertain world."),
+            "to make it durably secure in an uncertain world."
+        ),
         paragraph("Thierry-Paul Valette"),
         paragraph("President of the European Centre for Security and Strategy"),
     ),
@@ -312,22 +345,27 @@ ARCTIC_EN = Post(
         paragraph(
             "Long seen as a place of scientific cooperation, the Arctic has once again become an arena of "
             "strategic competition. The retreat of the sea ice opens shipping routes and brings resources "
-            "within reach that were inaccessible until now."),
+            "within reach that were inaccessible until now."
+        ),
         paragraph(
             "Russia has reopened former bases there and keeps a large part of its sea-based nuclear "
             "deterrent in the region. China, which calls itself a “near-Arctic state”, invests in polar "
-            "research and port infrastructure."),
+            "research and port infrastructure."
+        ),
         h2("A European issue, not only a Nordic one"),
         paragraph(
             "Three EU member states have Arctic territory, and the accession of Finland and Sweden to NATO "
             "has deeply changed the regional equation. The data cables linking Europe to Asia and North "
-            "America increasingly run through these latitudes."),
+            "America increasingly run through these latitudes."
+        ),
         paragraph(
             "Yet Europe lacks icebreakers, dedicated observation satellites and a common strategy that goes "
-            "beyond environmental protection."),
+            "beyond environmental protection."
+        ),
         paragraph(
             "CESS proposes to make the Arctic a priority of the next Strategic Compass, with quantified "
-            "capability targets."),
+            "capability targets."
+        ),
     ),
 )
 

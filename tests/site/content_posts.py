@@ -16,7 +16,20 @@ Hard cases carried by these posts (see ``content.py`` for the whole list):
 from __future__ import annotations
 
 from .model import (
-    RAW, Post, blockquote, em, figure, h2, h3, link, ol, paragraph, spacer, strong, ul, utc,
+    RAW,
+    Post,
+    blockquote,
+    em,
+    figure,
+    h2,
+    h3,
+    link,
+    ol,
+    paragraph,
+    spacer,
+    strong,
+    ul,
+    utc,
 )
 
 VALETTE = "Thierry-Paul Valette"
@@ -35,20 +48,24 @@ BALTIC = Post(
         paragraph(
             "En quelques mois, plusieurs câbles de télécommunication et un gazoduc reposant sur le fond de la "
             "mer Baltique ont été endommagés. À chaque fois, un navire marchand avait laissé traîner son ancre "
-            "sur des dizaines de kilomètres, précisément au-dessus des infrastructures touchées."),
+            "sur des dizaines de kilomètres, précisément au-dessus des infrastructures touchées."
+        ),
         paragraph(
             "L’accident isolé est toujours possible. La répétition, elle, dessine un mode opératoire : "
             "des navires vieillissants, sous pavillon de complaisance, dont l’armateur reste difficile à "
-            "identifier et dont l’équipage ne peut être interrogé qu’une fois le dommage constaté."),
+            "identifier et dont l’équipage ne peut être interrogé qu’une fois le dommage constaté."
+        ),
         h2("Une menace pensée pour rester sous le seuil"),
         paragraph(
             "Ces actes ont un point commun : ils restent en deçà du seuil qui déclencherait une réponse "
             "militaire. Ils coûtent peu à leur auteur, obligent les États riverains à mobiliser des moyens "
-            "considérables et entretiennent un doute permanent sur la fiabilité des réseaux."),
+            "considérables et entretiennent un doute permanent sur la fiabilité des réseaux."
+        ),
         paragraph(
             "La Baltique concentre pourtant des liaisons électriques, des câbles de données et des gazoducs "
             "dont dépend l’économie de huit États membres de l’Union. Leur surveillance relève encore "
-            "largement de chaque pays, avec des moyens navals et aériens inégaux."),
+            "largement de chaque pays, avec des moyens navals et aériens inégaux."
+        ),
         h2("Ce que le CESS recommande"),
         ul(
             "une cartographie commune et classifiée des infrastructures sous-marines européennes ;",
@@ -59,7 +76,8 @@ BALTIC = Post(
         paragraph(
             "La protection des fonds marins n’est plus un sujet d’experts. Elle conditionne la continuité des "
             "communications, de l’énergie et, au bout du compte, la confiance des citoyens dans la capacité "
-            "de l’Europe à se défendre."),
+            "de l’Europe à se défendre."
+        ),
     ),
 )
 
@@ -73,13 +91,16 @@ CLOUD = Post(
         paragraph(
             "Administrations, hôpitaux, industriels de défense : une part croissante des données sensibles "
             "européennes est hébergée par des fournisseurs soumis à des législations extraterritoriales. "
-            "Cette dépendance n’est pas seulement commerciale, elle est stratégique."),
-        figure("Un centre de données en région parisienne. Photo : CESS",
-               alt="Salle de serveurs d’un centre de données"),
+            "Cette dépendance n’est pas seulement commerciale, elle est stratégique."
+        ),
+        figure(
+            "Un centre de données en région parisienne. Photo : CESS", alt="Salle de serveurs d’un centre de données"
+        ),
         paragraph(
             "Le droit de certains États permet à leurs autorités d’exiger l’accès à des données stockées à "
             "l’étranger par leurs entreprises nationales. Chiffrer ne suffit pas lorsque le fournisseur "
-            "détient aussi les clés."),
+            "détient aussi les clés."
+        ),
         h2("Trois fragilités identifiées"),
         ol(
             "la concentration du marché entre quelques acteurs non européens ;",
@@ -89,12 +110,14 @@ CLOUD = Post(
         paragraph(
             "Les qualifications de confiance existantes constituent un progrès. Elles restent toutefois "
             "facultatives pour une large partie des opérateurs, et leur coût freine les collectivités et les "
-            "petites entreprises."),
+            "petites entreprises."
+        ),
         paragraph(
             "Le CESS plaide pour une commande publique qui privilégie, pour les données sensibles, des "
-            "offres qualifiées et réversibles. La ", em("réversibilité"),
-            " devrait être une clause obligatoire de tout contrat : pouvoir partir, c’est déjà être "
-            "souverain."),
+            "offres qualifiées et réversibles. La ",
+            em("réversibilité"),
+            " devrait être une clause obligatoire de tout contrat : pouvoir partir, c’est déjà être souverain.",
+        ),
     ),
 )
 
@@ -108,7 +131,8 @@ BAROMETER_2025_Q1 = Post(
         paragraph(
             "Chaque trimestre, le Centre Européen de Sécurité et de Stratégie évalue l’évolution de sept "
             "familles de menaces pesant sur l’Europe, à partir de sources ouvertes et d’échanges avec des "
-            "praticiens."),
+            "praticiens."
+        ),
         h2("Niveaux de menace"),
         ul(
             ("Menace terroriste : ", strong("élevée"), ", stable"),
@@ -123,14 +147,17 @@ BAROMETER_2025_Q1 = Post(
         paragraph(
             "Le trimestre a été dominé par les attaques par déni de service contre des sites "
             "gouvernementaux, revendiquées par des groupes se présentant comme hacktivistes, et par la "
-            "multiplication d’incidents autour des câbles sous-marins."),
+            "multiplication d’incidents autour des câbles sous-marins."
+        ),
         paragraph(
             "Le stockage de gaz, mieux rempli que l’an dernier à la même période, explique l’amélioration "
-            "de l’indicateur énergétique."),
+            "de l’indicateur énergétique."
+        ),
         h2("À surveiller"),
         paragraph(
             "Les élections organisées dans plusieurs États membres au printemps constituent une fenêtre "
-            "d’opportunité pour les campagnes de manipulation de l’information."),
+            "d’opportunité pour les campagnes de manipulation de l’information."
+        ),
     ),
 )
 
@@ -143,25 +170,29 @@ INFORMATION_DETERRENCE = Post(
     body=(
         paragraph(
             "L’Europe sait dénoncer les campagnes de désinformation. Elle sait les documenter, parfois les "
-            "attribuer. Elle ne sait pas encore les dissuader."),
+            "attribuer. Elle ne sait pas encore les dissuader."
+        ),
         paragraph(
             "Un adversaire qui finance de faux médias, loue des réseaux de comptes automatisés et amplifie "
             "les fractures de nos sociétés agit aujourd’hui sans craindre de conséquence sérieuse. Le "
-            "rapport entre le coût de l’attaque et celui de la défense lui est outrageusement favorable."),
-        blockquote(
-            "Une menace que l’on se contente de décrire est une menace que l’on a déjà acceptée."),
+            "rapport entre le coût de l’attaque et celui de la défense lui est outrageusement favorable."
+        ),
+        blockquote("Une menace que l’on se contente de décrire est une menace que l’on a déjà acceptée."),
         paragraph(
             "Une doctrine de dissuasion informationnelle reposerait sur trois piliers : la capacité "
             "d’attribuer rapidement, la volonté de rendre publiques les preuves, et un éventail de réponses "
             "graduées connues à l’avance, des sanctions ciblées jusqu’aux restrictions d’accès au marché "
-            "publicitaire européen."),
+            "publicitaire européen."
+        ),
         paragraph(
             "Elle suppose aussi de protéger ce qui fait notre force : une presse libre, une justice "
             "indépendante, un débat public ouvert. La dissuasion ne doit jamais devenir un prétexte à la "
-            "censure."),
+            "censure."
+        ),
         paragraph(
             "Le Centre Européen de Sécurité et de Stratégie appelle les institutions européennes à ouvrir ce "
-            "chantier sans attendre la prochaine crise."),
+            "chantier sans attendre la prochaine crise."
+        ),
     ),
 )
 
@@ -175,17 +206,21 @@ LNG_TERMINALS = Post(
         paragraph(
             "Depuis 2022, l’Europe a multiplié les terminaux de gaz naturel liquéfié pour remplacer le gaz "
             "acheminé par gazoduc. Ces installations, souvent flottantes, sont devenues des points de "
-            "passage obligés de notre approvisionnement."),
+            "passage obligés de notre approvisionnement."
+        ),
         paragraph(
             "Leur protection physique et numérique n’a pas suivi le même rythme. Les plans de sécurité ont "
-            "été conçus pour des risques industriels, rarement pour une action hostile délibérée."),
+            "été conçus pour des risques industriels, rarement pour une action hostile délibérée."
+        ),
         paragraph(
             "Une attaque réussie contre deux ou trois terminaux en plein hiver suffirait à créer une tension "
-            "sur les prix et l’approvisionnement de plusieurs pays."),
+            "sur les prix et l’approvisionnement de plusieurs pays."
+        ),
         paragraph(
             "Le CESS recommande d’inscrire ces sites dans la liste des infrastructures d’importance vitale "
             "partout où ce n’est pas encore le cas, et d’organiser des exercices communs entre exploitants, "
-            "marines et services de renseignement."),
+            "marines et services de renseignement."
+        ),
     ),
 )
 
@@ -200,25 +235,29 @@ SAHEL = Post(
         paragraph(
             "Le départ des forces européennes de plusieurs pays du Sahel a refermé une décennie "
             "d’engagement militaire. Il ouvre une période d’incertitude dont les effets se feront sentir "
-            "bien au-delà de la région."),
+            "bien au-delà de la région."
+        ),
         paragraph(
             "Les groupes armés affiliés aux grandes mouvances djihadistes ont étendu leur emprise sur des "
             "zones rurales entières. Ils y prélèvent l’impôt, rendent une forme de justice et contrôlent les "
-            "axes commerciaux."),
+            "axes commerciaux."
+        ),
         paragraph(
             "Pour l’Europe, le risque n’est pas d’abord celui d’attentats projetés depuis le Sahel, encore "
             "limités. Il tient à la consolidation d’économies criminelles — or, armes, migrants, "
-            "stupéfiants — dont les profits irriguent des réseaux actifs jusque sur notre sol."),
+            "stupéfiants — dont les profits irriguent des réseaux actifs jusque sur notre sol."
+        ),
         paragraph(
             "La présence croissante de sociétés militaires privées étrangères modifie aussi l’équilibre "
             "stratégique. Elles offrent aux régimes en place une protection sans exigences politiques, en "
-            "échange d’un accès aux ressources minières."),
+            "échange d’un accès aux ressources minières."
+        ),
         paragraph(
             "Le retrait militaire ne doit pas signifier un désengagement. Coopération policière et "
             "judiciaire, soutien aux pays côtiers du golfe de Guinée, suivi des flux financiers : les leviers "
-            "existent, à condition de les coordonner à l’échelle européenne."),
-        paragraph(
-            "Le Sahel reste, pour l’Europe, une question de voisinage et non de périphérie."),
+            "existent, à condition de les coordonner à l’échelle européenne."
+        ),
+        paragraph("Le Sahel reste, pour l’Europe, une question de voisinage et non de périphérie."),
     ),
 )
 
@@ -234,25 +273,30 @@ PORTS = Post(
         paragraph(
             "Anvers, Rotterdam, Hambourg, Le Havre : les grands ports européens sont devenus les portes "
             "d’entrée d’une cocaïne produite en quantités record. Les saisies y atteignent des niveaux "
-            "inédits, qui ne représentent pourtant qu’une fraction des volumes importés."),
+            "inédits, qui ne représentent pourtant qu’une fraction des volumes importés."
+        ),
         h2("La corruption, talon d’Achille des ports"),
         paragraph(
             "Pour sortir un conteneur sans contrôle, les organisations criminelles n’ont pas besoin de "
             "forcer les portes. Il leur suffit de quelques complicités : un docker, un agent de "
-            "manutention, un employé ayant accès aux systèmes informatiques du terminal."),
+            "manutention, un employé ayant accès aux systèmes informatiques du terminal."
+        ),
         paragraph(
             "Les sommes proposées rendent ces recrutements faciles, et les menaces qui les accompagnent "
             "rendent les refus dangereux. La violence observée dans certaines villes portuaires en est le "
-            "prolongement direct."),
+            "prolongement direct."
+        ),
         h2("Des réponses encore trop nationales"),
         paragraph(
             "Chaque port a développé ses propres dispositifs de contrôle, de filtrage du personnel et de "
             "coopération avec la police. Les trafiquants, eux, déplacent leurs flux vers le maillon le plus "
-            "faible en quelques semaines."),
+            "faible en quelques semaines."
+        ),
         paragraph(
             "Une alliance portuaire européenne, dotée de standards communs de sécurité et d’un partage "
             "systématique du renseignement, permettrait de fermer ces portes de sortie plutôt que de "
-            "déplacer le problème."),
+            "déplacer le problème."
+        ),
     ),
 )
 
@@ -265,7 +309,8 @@ BAROMETER_2025_Q3 = Post(
     body=(
         paragraph(
             "Troisième édition de l’année du baromètre du CESS. La méthode reste inchangée : sept familles "
-            "de menaces, quatre niveaux, une tendance."),
+            "de menaces, quatre niveaux, une tendance."
+        ),
         h2("Niveaux de menace"),
         ul(
             "Menace terroriste : élevée, en hausse",
@@ -279,10 +324,12 @@ BAROMETER_2025_Q3 = Post(
         h2("Lecture du trimestre"),
         paragraph(
             "Pour la première fois, la criminalité organisée passe au niveau le plus élevé, sous l’effet de "
-            "la violence liée au narcotrafic dans plusieurs métropoles et ports européens."),
+            "la violence liée au narcotrafic dans plusieurs métropoles et ports européens."
+        ),
         paragraph(
             "Les survols d’installations militaires et industrielles par des drones non identifiés, signalés "
-            "dans au moins six pays, justifient la hausse de l’indicateur de sabotage."),
+            "dans au moins six pays, justifient la hausse de l’indicateur de sabotage."
+        ),
     ),
 )
 
@@ -295,7 +342,8 @@ DISINFORMATION = Post(
     body=(
         paragraph(
             "Une campagne de désinformation moderne ressemble davantage à une opération marketing qu’à de la "
-            "propagande classique. Elle se prépare, se teste et s’optimise."),
+            "propagande classique. Elle se prépare, se teste et s’optimise."
+        ),
         h2("Les étapes d’une opération type"),
         ol(
             "la création d’un réseau de faux sites imitant des médias reconnus ;",
@@ -306,18 +354,22 @@ DISINFORMATION = Post(
         paragraph(
             "Le moment décisif est le passage de l’artificiel au sincère. Tant qu’un récit ne circule que "
             "dans des réseaux de comptes inauthentiques, son audience réelle reste faible. Lorsqu’il est "
-            "repris par des citoyens convaincus, il devient presque impossible à contenir."),
+            "repris par des citoyens convaincus, il devient presque impossible à contenir."
+        ),
         blockquote(
             "La désinformation la plus efficace n’invente rien : elle exagère, elle décontextualise, elle "
-            "choisit le bon moment."),
+            "choisit le bon moment."
+        ),
         paragraph(
             "Détecter tôt suppose de surveiller les signaux faibles : enregistrement de noms de domaine "
             "proches de ceux de médias connus, apparition simultanée de comptes aux profils similaires, "
-            "achats publicitaires atypiques."),
+            "achats publicitaires atypiques."
+        ),
         spacer(),
         paragraph(
             "Cette vigilance ne relève pas seulement de l’État. Plateformes, rédactions, chercheurs et "
-            "citoyens ont chacun un rôle à jouer."),
+            "citoyens ont chacun un rôle à jouer."
+        ),
     ),
 )
 
@@ -331,23 +383,25 @@ DRONES = Post(
         paragraph(
             "Aéroports paralysés, bases militaires survolées, centrales électriques photographiées : les "
             "drones de petite taille sont devenus un outil de reconnaissance, de pression et peut-être de "
-            "préparation au sabotage."),
+            "préparation au sabotage."
+        ),
         paragraph(
             "Comme pour les câbles sous-marins, dont nous avons décrit la vulnérabilité dans ",
             link(f"/post/{BALTIC_OLD_SLUG}", "notre note sur la mer Baltique"),
-            ", l’enjeu tient autant à la détection qu’à l’attribution."),
+            ", l’enjeu tient autant à la détection qu’à l’attribution.",
+        ),
         h2("Un vide capacitaire"),
         paragraph(
             "La plupart des sites sensibles ne disposent ni de radars adaptés aux objets de petite taille, "
             "ni de moyens de neutralisation autorisés. Le cadre juridique réserve souvent ces moyens aux "
-            "forces armées, qui ne peuvent être présentes partout."),
+            "forces armées, qui ne peuvent être présentes partout."
+        ),
         ul(
             "équiper en priorité les sites d’importance vitale de systèmes de détection ;",
             "clarifier qui peut neutraliser un drone, et dans quelles conditions ;",
             "mutualiser les retours d’expérience entre États membres.",
         ),
-        paragraph(
-            "Le ciel bas est devenu un espace contesté. Il doit être traité comme tel."),
+        paragraph("Le ciel bas est devenu un espace contesté. Il doit être traité comme tel."),
     ),
 )
 
@@ -361,17 +415,21 @@ OUTSOURCING = Post(
     body=(
         paragraph(
             "Pendant trente ans, l’Europe a pu considérer sa sécurité comme un service rendu par d’autres. "
-            "Cette époque est terminée, et il serait dangereux de faire comme si elle pouvait revenir."),
+            "Cette époque est terminée, et il serait dangereux de faire comme si elle pouvait revenir."
+        ),
         paragraph(
             "Les alliances restent indispensables. Mais une alliance se nourrit de ce que chacun y apporte. "
             "Une Europe qui ne produit pas ses munitions, ne maîtrise pas ses réseaux et ne protège pas ses "
-            "frontières n’est pas un allié, c’est une charge."),
+            "frontières n’est pas un allié, c’est une charge."
+        ),
         paragraph(
             "Investir dans notre défense, c’est aussi investir dans notre industrie, notre recherche et notre "
-            "autonomie de décision. Ce choix a un coût. Celui de l’inaction serait bien plus élevé."),
+            "autonomie de décision. Ce choix a un coût. Celui de l’inaction serait bien plus élevé."
+        ),
         paragraph(
             strong("La sécurité européenne ne se sous-traite pas."),
-            " Elle se construit, patiemment, par les Européens eux-mêmes."),
+            " Elle se construit, patiemment, par les Européens eux-mêmes.",
+        ),
     ),
 )
 
@@ -385,24 +443,30 @@ ARCTIC = Post(
         paragraph(
             "Longtemps perçu comme un espace de coopération scientifique, l’Arctique est redevenu un théâtre "
             "de compétition stratégique. Le recul de la banquise ouvre des routes maritimes et rend "
-            "accessibles des ressources jusqu’ici hors d’atteinte."),
-        figure("Navire de recherche dans les eaux du Grand Nord.",
-               alt="Navire de recherche au milieu de la glace de mer"),
+            "accessibles des ressources jusqu’ici hors d’atteinte."
+        ),
+        figure(
+            "Navire de recherche dans les eaux du Grand Nord.", alt="Navire de recherche au milieu de la glace de mer"
+        ),
         paragraph(
             "La Russie y a réactivé d’anciennes bases et y concentre une part essentielle de sa dissuasion "
             "nucléaire océanique. La Chine, qui se définit comme un État « proche de l’Arctique », investit "
-            "dans la recherche polaire et les infrastructures portuaires."),
+            "dans la recherche polaire et les infrastructures portuaires."
+        ),
         h2("Un enjeu européen, pas seulement nordique"),
         paragraph(
             "Trois États membres de l’Union ont un territoire arctique, et l’adhésion de la Finlande et de la "
             "Suède à l’OTAN a profondément modifié l’équation régionale. Les câbles de données qui relient "
-            "l’Europe à l’Asie et à l’Amérique du Nord empruntent de plus en plus ces latitudes."),
+            "l’Europe à l’Asie et à l’Amérique du Nord empruntent de plus en plus ces latitudes."
+        ),
         paragraph(
             "L’Europe manque pourtant de brise-glaces, de satellites d’observation dédiés et d’une "
-            "stratégie commune qui dépasse la protection de l’environnement."),
+            "stratégie commune qui dépasse la protection de l’environnement."
+        ),
         paragraph(
             "Le CESS propose de faire de l’Arctique une priorité de la prochaine boussole stratégique, avec "
-            "des objectifs capacitaires chiffrés."),
+            "des objectifs capacitaires chiffrés."
+        ),
     ),
 )
 
@@ -418,30 +482,35 @@ MILITARY_AI = Post(
         paragraph(
             "L’intelligence artificielle transforme déjà le renseignement, la logistique et le ciblage. "
             "L’Union européenne a adopté un cadre pour ses usages civils ; les usages militaires en sont "
-            "expressément exclus. Cinq questions restent ouvertes."),
+            "expressément exclus. Cinq questions restent ouvertes."
+        ),
         h2("1. Qui décide ?"),
         paragraph(
             "Le principe d’un contrôle humain significatif fait consensus. Sa traduction concrète, à la "
-            "vitesse à laquelle opèrent certains systèmes de défense, reste à définir."),
+            "vitesse à laquelle opèrent certains systèmes de défense, reste à définir."
+        ),
         h2("2. Avec quelles données ?"),
         paragraph(
             "Un système entraîné sur des données partielles ou manipulées peut se tromper avec assurance. "
-            "La sécurité des jeux de données devient un enjeu de défense à part entière."),
+            "La sécurité des jeux de données devient un enjeu de défense à part entière."
+        ),
         h2("3. Avec quels fournisseurs ?"),
         paragraph(
             "Les modèles les plus performants sont développés hors d’Europe, par des entreprises privées. "
-            "Leur usage militaire pose une question de dépendance comparable à celle des semi-conducteurs."),
+            "Leur usage militaire pose une question de dépendance comparable à celle des semi-conducteurs."
+        ),
         h2("4. Selon quelles règles d’exportation ?"),
         paragraph(
             "Un modèle se copie en quelques secondes. Les régimes de contrôle conçus pour des biens "
-            "physiques sont mal adaptés à ces technologies."),
+            "physiques sont mal adaptés à ces technologies."
+        ),
         h2("5. Avec quelle transparence ?"),
         paragraph(
             "Les parlements doivent pouvoir contrôler l’emploi de ces systèmes sans compromettre le secret "
             "des opérations. Cet équilibre existe pour le renseignement ; il reste à construire pour "
-            "l’intelligence artificielle."),
-        paragraph(
-            "Le CESS publiera au cours de l’année une série de notes consacrées à chacune de ces questions."),
+            "l’intelligence artificielle."
+        ),
+        paragraph("Le CESS publiera au cours de l’année une série de notes consacrées à chacune de ces questions."),
     ),
 )
 
@@ -455,20 +524,25 @@ BLACK_SEA = Post(
         paragraph(
             "La guerre en Ukraine a fait de la mer Noire un laboratoire de la guerre navale du XXIe siècle. "
             "Des drones de surface bon marché y ont contraint une flotte de premier rang à se replier loin "
-            "de ses bases historiques."),
+            "de ses bases historiques."
+        ),
         paragraph(
             "Le trafic commercial a repris, mais il reste exposé aux mines dérivantes, aux frappes sur les "
-            "ports et au brouillage des systèmes de navigation."),
+            "ports et au brouillage des systèmes de navigation."
+        ),
         paragraph(
             "Pour les pays riverains membres de l’Union, la priorité est le déminage et la protection des "
             "routes d’exportation céréalière. La Roumanie et la Bulgarie, avec la Turquie, ont constitué une "
-            "force commune de lutte contre les mines qui mérite un soutien européen accru."),
+            "force commune de lutte contre les mines qui mérite un soutien européen accru."
+        ),
         paragraph(
             "À plus long terme, la sécurité de la mer Noire conditionnera celle du corridor transcaspien, "
-            "dont l’Europe attend une diversification de ses approvisionnements."),
+            "dont l’Europe attend une diversification de ses approvisionnements."
+        ),
         paragraph(
             "Les enseignements tactiques de ce conflit devront être intégrés rapidement dans les doctrines "
-            "navales européennes."),
+            "navales européennes."
+        ),
     ),
 )
 
@@ -481,7 +555,8 @@ BAROMETER_2026_Q1 = Post(
     body=(
         paragraph(
             "Le premier baromètre de 2026 confirme une dégradation générale de l’environnement de sécurité "
-            "européen : aucun indicateur n’est orienté à la baisse."),
+            "européen : aucun indicateur n’est orienté à la baisse."
+        ),
         h2("Niveaux de menace"),
         ul(
             "Menace terroriste : élevée, stable",
@@ -495,11 +570,13 @@ BAROMETER_2026_Q1 = Post(
         h2("Faits marquants"),
         paragraph(
             "Les rançongiciels ont frappé plusieurs établissements de santé et collectivités, avec des "
-            "interruptions de service de plusieurs semaines."),
+            "interruptions de service de plusieurs semaines."
+        ),
         h3("Méthode"),
         paragraph(
             "Les niveaux sont établis par un comité de lecture interne à partir de sources ouvertes, puis "
-            "soumis à un panel de praticiens issus de la police, des armées et du secteur privé."),
+            "soumis à un panel de praticiens issus de la police, des armées et du secteur privé."
+        ),
     ),
 )
 
@@ -514,12 +591,13 @@ BRUSSELS_MEETING = Post(
         paragraph(
             "Le Centre Européen de Sécurité et de Stratégie a participé à Bruxelles à une journée d’échanges "
             "consacrée à la résilience des démocraties face aux ingérences étrangères, réunissant "
-            "parlementaires, diplomates et représentants de la société civile."),
+            "parlementaires, diplomates et représentants de la société civile."
+        ),
         paragraph(
             "Le CESS y a présenté ses travaux sur la protection des processus électoraux et plaidé pour un "
-            "mécanisme européen d’alerte rapide, ouvert aux collectivités locales."),
-        paragraph(
-            "Ces échanges nourriront la note que le Centre publiera avant l’été."),
+            "mécanisme européen d’alerte rapide, ouvert aux collectivités locales."
+        ),
+        paragraph("Ces échanges nourriront la note que le Centre publiera avant l’été."),
     ),
 )
 
@@ -532,11 +610,13 @@ LOCAL_AUTHORITIES = Post(
     body=(
         paragraph(
             "Une commune moyenne gère l’état civil, les écoles, l’eau, parfois un hôpital. Elle le fait avec "
-            "un informaticien, quand elle en a un. Cette asymétrie en fait une cible de choix."),
+            "un informaticien, quand elle en a un. Cette asymétrie en fait une cible de choix."
+        ),
         paragraph(
             "Les attaques par rançongiciel contre des collectivités se comptent désormais par centaines "
             "chaque année en Europe. Leurs conséquences sont concrètes : services fermés, données de "
-            "citoyens publiées, coûts de reconstruction considérables."),
+            "citoyens publiées, coûts de reconstruction considérables."
+        ),
         h2("Des mesures simples et peu coûteuses"),
         ul(
             "des sauvegardes déconnectées et testées régulièrement ;",
@@ -546,9 +626,9 @@ LOCAL_AUTHORITIES = Post(
         ),
         paragraph(
             "La directive européenne sur la sécurité des réseaux élargit les obligations à une partie des "
-            "collectivités. Elle n’aura d’effet qu’accompagnée de moyens humains et financiers."),
-        paragraph(
-            "La résilience de l’État commence à l’échelle de la commune."),
+            "collectivités. Elle n’aura d’effet qu’accompagnée de moyens humains et financiers."
+        ),
+        paragraph("La résilience de l’État commence à l’échelle de la commune."),
     ),
 )
 
@@ -561,19 +641,24 @@ REARMAMENT = Post(
     body=(
         paragraph(
             "L’Europe réarme. Après des décennies de dividendes de la paix, les budgets de défense "
-            "augmentent partout, et c’est une nécessité."),
+            "augmentent partout, et c’est une nécessité."
+        ),
         paragraph(
             "Mais l’urgence ne doit pas servir à contourner le débat démocratique. Les choix d’équipement, "
             "les priorités industrielles et les éventuelles dérogations aux règles de la commande publique "
-            "doivent rester soumis au contrôle des parlements."),
+            "doivent rester soumis au contrôle des parlements."
+        ),
         paragraph(
-            "Un réarmement ", em("accepté"), " est un réarmement durable. Un réarmement imposé dans "
-            "l’opacité nourrira demain le soupçon, puis le rejet."),
+            "Un réarmement ",
+            em("accepté"),
+            " est un réarmement durable. Un réarmement imposé dans "
+            "l’opacité nourrira demain le soupçon, puis le rejet.",
+        ),
         paragraph(
             "Le CESS appelle à une loi de programmation européenne, débattue publiquement, qui fixe des "
-            "objectifs, des moyens et des indicateurs de résultat."),
-        paragraph(
-            "La force d’une démocratie qui se défend tient aussi à la confiance de ses citoyens."),
+            "objectifs, des moyens et des indicateurs de résultat."
+        ),
+        paragraph("La force d’une démocratie qui se défend tient aussi à la confiance de ses citoyens."),
     ),
 )
 
@@ -586,28 +671,32 @@ SPACE = Post(
     body=(
         paragraph(
             "Positionnement, communications, observation, alerte : les armées comme les économies modernes "
-            "dépendent de satellites dont la vulnérabilité est connue de tous leurs adversaires."),
+            "dépendent de satellites dont la vulnérabilité est connue de tous leurs adversaires."
+        ),
         h2("Des menaces multiples"),
         h3("Le brouillage"),
         paragraph(
             "Le brouillage des signaux de navigation est devenu quotidien autour de la Baltique et en "
-            "Méditerranée orientale, perturbant l’aviation civile."),
+            "Méditerranée orientale, perturbant l’aviation civile."
+        ),
         h3("Les satellites inspecteurs"),
         paragraph(
             "Certains engins manœuvrent à proximité immédiate de satellites militaires européens, sans "
             "qu’il soit possible de savoir s’il s’agit d’écoute, d’intimidation ou de préparation d’une "
-            "action."),
+            "action."
+        ),
         h3("Les cyberattaques contre le segment sol"),
         paragraph(
             "La cible la plus accessible n’est pas en orbite mais au sol : stations de contrôle, terminaux, "
-            "fournisseurs de services."),
+            "fournisseurs de services."
+        ),
         h2("Une réponse européenne à construire"),
         paragraph(
             "La constellation souveraine de communication décidée par l’Union est un premier pas. Elle "
             "devra s’accompagner d’une capacité de surveillance de l’espace et d’une doctrine de réponse en "
-            "cas d’agression."),
-        paragraph(
-            "L’espace n’est plus un sanctuaire. Il est temps d’en tirer les conséquences."),
+            "cas d’agression."
+        ),
+        paragraph("L’espace n’est plus un sanctuaire. Il est temps d’en tirer les conséquences."),
     ),
 )
 
@@ -622,23 +711,27 @@ TERRORISM = Post(
         paragraph(
             "La menace terroriste en Europe a changé de visage. Les projets d’attentat déjoués ces dernières "
             "années sont de plus en plus le fait d’individus isolés, souvent très jeunes, radicalisés en "
-            "ligne en quelques semaines."),
+            "ligne en quelques semaines."
+        ),
         paragraph(
             "Ces profils échappent aux schémas classiques de détection : peu de contacts avec des "
             "organisations structurées, pas de voyage vers une zone de combat, des motivations parfois "
-            "hybrides mêlant plusieurs idéologies."),
+            "hybrides mêlant plusieurs idéologies."
+        ),
         paragraph(
             "Les plateformes de jeu en ligne et les messageries chiffrées jouent un rôle central dans ces "
             "trajectoires. Elles offrent à la fois une communauté, une propagande et parfois des "
-            "instructions."),
+            "instructions."
+        ),
         paragraph(
             "La réponse ne peut être uniquement sécuritaire. Elle implique les familles, l’école, les "
-            "acteurs de la santé mentale et les plateformes elles-mêmes."),
+            "acteurs de la santé mentale et les plateformes elles-mêmes."
+        ),
         paragraph(
             "Le CESS recommande de renforcer les dispositifs de signalement précoce et la formation des "
-            "professionnels au contact des adolescents."),
-        paragraph(
-            "La prévention reste l’outil le plus efficace, et le plus sous-financé."),
+            "professionnels au contact des adolescents."
+        ),
+        paragraph("La prévention reste l’outil le plus efficace, et le plus sous-financé."),
     ),
 )
 
@@ -652,10 +745,12 @@ ORGANISED_CRIME = Post(
         paragraph(
             "Plusieurs pays européens observent les mêmes signaux : une violence plus démonstrative, le "
             "recours à de très jeunes exécutants recrutés sur les réseaux sociaux, des menaces contre des "
-            "magistrats et des journalistes."),
+            "magistrats et des journalistes."
+        ),
         paragraph(
             "Ces signaux rappellent des trajectoires connues ailleurs, où des organisations criminelles ont "
-            "fini par défier directement l’État."),
+            "fini par défier directement l’État."
+        ),
         h2("Indicateurs à suivre"),
         ul(
             "les atteintes contre des agents publics, élus ou magistrats ;",
@@ -663,13 +758,12 @@ ORGANISED_CRIME = Post(
             "les cas de corruption dans les ports, les prisons et les administrations ;",
             "le volume des avoirs criminels saisis au regard des profits estimés.",
         ),
-        paragraph(
-            "Aucun pays européen n’a basculé. Mais la bascule ne s’annonce jamais ; elle se constate."),
+        paragraph("Aucun pays européen n’a basculé. Mais la bascule ne s’annonce jamais ; elle se constate."),
         paragraph(
             "Le CESS plaide pour un parquet européen compétent en matière de criminalité organisée "
-            "transfrontalière et pour un statut protecteur des repentis harmonisé."),
-        paragraph(
-            "La lutte contre le crime organisé est une question de souveraineté."),
+            "transfrontalière et pour un statut protecteur des repentis harmonisé."
+        ),
+        paragraph("La lutte contre le crime organisé est une question de souveraineté."),
     ),
 )
 
@@ -682,21 +776,25 @@ BALKANS = Post(
     body=(
         paragraph(
             "Entourés par des États membres de l’Union, les pays des Balkans occidentaux attendent leur "
-            "adhésion depuis plus de vingt ans. Cette attente prolongée a un coût stratégique."),
+            "adhésion depuis plus de vingt ans. Cette attente prolongée a un coût stratégique."
+        ),
         paragraph(
             "D’autres puissances occupent le terrain laissé libre : investissements dans les "
             "infrastructures, soutien médiatique à des responsables politiques, réseaux d’influence "
-            "religieux ou culturels."),
+            "religieux ou culturels."
+        ),
         paragraph(
-            "La région reste aussi un point de passage des trafics d’armes et de stupéfiants vers l’Europe "
-            "occidentale."),
+            "La région reste aussi un point de passage des trafics d’armes et de stupéfiants vers l’Europe occidentale."
+        ),
         paragraph(
             "L’élargissement n’est pas une récompense accordée à des candidats méritants. C’est un "
             "instrument de stabilisation du continent, qui suppose des engagements réciproques et un "
-            "calendrier crédible."),
+            "calendrier crédible."
+        ),
         paragraph(
             "Le Centre Européen de Sécurité et de Stratégie appelle à intégrer pleinement la dimension de "
-            "sécurité dans les négociations d’adhésion."),
+            "sécurité dans les négociations d’adhésion."
+        ),
     ),
 )
 
@@ -711,7 +809,8 @@ BAROMETER_2026_Q3 = Post(
         paragraph(
             "Le baromètre du troisième trimestre marque une légère détente sur le front énergétique, mais "
             "une tension persistante sur la menace informationnelle à l’approche d’échéances électorales "
-            "majeures."),
+            "majeures."
+        ),
         h2("Niveaux de menace"),
         ul(
             "Menace terroriste : élevée, stable",
@@ -725,7 +824,8 @@ BAROMETER_2026_Q3 = Post(
         h2("Perspectives"),
         paragraph(
             "Le prochain trimestre sera marqué par la préparation de l’élection présidentielle française, "
-            "cible probable de campagnes d’ingérence. Le CESS y consacre une note spécifique."),
+            "cible probable de campagnes d’ingérence. Le CESS y consacre une note spécifique."
+        ),
     ),
 )
 
@@ -740,10 +840,12 @@ ELECTION_2027 = Post(
         paragraph(
             "L’élection présidentielle de 2027 sera, selon toute vraisemblance, la plus exposée de l’histoire "
             "de la Ve République aux tentatives d’ingérence étrangère. Les outils existent, les acteurs sont "
-            "connus, les précédents nombreux."),
+            "connus, les précédents nombreux."
+        ),
         paragraph(
             "Cette note présente les principaux scénarios de risque identifiés par le CESS et les mesures "
-            "qui peuvent encore être prises dans les mois qui précèdent le scrutin."),
+            "qui peuvent encore être prises dans les mois qui précèdent le scrutin."
+        ),
         h2("Les scénarios de risque"),
         ol(
             "la diffusion, dans les derniers jours de campagne, de faux documents attribués à un candidat ;",
@@ -754,19 +856,23 @@ ELECTION_2027 = Post(
         ),
         paragraph(
             "Aucun de ces scénarios n’est théorique. Chacun a déjà été observé lors d’élections récentes en "
-            "Europe ou en Amérique du Nord."),
+            "Europe ou en Amérique du Nord."
+        ),
         h2("Ce qui a changé depuis 2022"),
         paragraph(
             "La principale évolution tient à la baisse spectaculaire du coût de production de faux contenus "
             "audio et vidéo. Ce qui exigeait hier un studio et des semaines de travail est aujourd’hui à la "
-            "portée de n’importe quel opérateur en quelques minutes."),
+            "portée de n’importe quel opérateur en quelques minutes."
+        ),
         paragraph(
             "La seconde tient à la fragmentation des audiences : une partie croissante des électeurs "
             "s’informe sur des plateformes où la modération est faible et la traçabilité des contenus "
-            "quasi inexistante."),
+            "quasi inexistante."
+        ),
         blockquote(
             "Protéger une élection, ce n’est pas choisir les informations que les électeurs ont le droit de "
-            "voir ; c’est garantir qu’ils savent d’où elles viennent."),
+            "voir ; c’est garantir qu’ils savent d’où elles viennent."
+        ),
         h2("Nos recommandations"),
         ul(
             "un dispositif de veille associant services de l’État, plateformes et chercheurs, actif dès "
@@ -777,20 +883,44 @@ ELECTION_2027 = Post(
         ),
         paragraph(
             "Le CESS mettra à la disposition des rédactions et des équipes de campagne un guide pratique au "
-            "début de l’année 2027."),
+            "début de l’année 2027."
+        ),
         spacer(),
         paragraph(
             "Pour aller plus loin, voir notre analyse ",
-            link("/post/ingérences-étrangères-anatomie-d-une-campagne-de-désinformation",
-                 "« Ingérences étrangères : anatomie d’une campagne de désinformation »"),
-            "."),
+            link(
+                "/post/ingérences-étrangères-anatomie-d-une-campagne-de-désinformation",
+                "« Ingérences étrangères : anatomie d’une campagne de désinformation »",
+            ),
+            ".",
+        ),
     ),
 )
 
 #: Every original post, oldest first.
 ORIGINAL_POSTS = (
-    BALTIC, CLOUD, BAROMETER_2025_Q1, INFORMATION_DETERRENCE, LNG_TERMINALS, SAHEL, PORTS,
-    BAROMETER_2025_Q3, DISINFORMATION, DRONES, OUTSOURCING, ARCTIC, MILITARY_AI, BLACK_SEA,
-    BAROMETER_2026_Q1, BRUSSELS_MEETING, LOCAL_AUTHORITIES, REARMAMENT, SPACE, TERRORISM, ORGANISED_CRIME,
-    BALKANS, BAROMETER_2026_Q3, ELECTION_2027,
+    BALTIC,
+    CLOUD,
+    BAROMETER_2025_Q1,
+    INFORMATION_DETERRENCE,
+    LNG_TERMINALS,
+    SAHEL,
+    PORTS,
+    BAROMETER_2025_Q3,
+    DISINFORMATION,
+    DRONES,
+    OUTSOURCING,
+    ARCTIC,
+    MILITARY_AI,
+    BLACK_SEA,
+    BAROMETER_2026_Q1,
+    BRUSSELS_MEETING,
+    LOCAL_AUTHORITIES,
+    REARMAMENT,
+    SPACE,
+    TERRORISM,
+    ORGANISED_CRIME,
+    BALKANS,
+    BAROMETER_2026_Q3,
+    ELECTION_2027,
 )

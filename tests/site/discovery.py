@@ -20,9 +20,11 @@ from .template import SITE_NAME, Origins, Visit, iso_z, media_url
 FEED_SIZE = 20
 FEED_TRACKING = "utm_source=rss&utm_medium=feed"
 SITEMAPS = ("pages-sitemap.xml", "blog-posts-sitemap.xml", "blog-categories-sitemap.xml")
-_URLSET = ('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-           'xmlns:image="http://www.google.com/schemas/sitemap-image/1.1" '
-           'xmlns:xhtml="http://www.w3.org/1999/xhtml">')
+_URLSET = (
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+    'xmlns:image="http://www.google.com/schemas/sitemap-image/1.1" '
+    'xmlns:xhtml="http://www.w3.org/1999/xhtml">'
+)
 
 
 def robots_txt(origins: Origins) -> str:
@@ -55,8 +57,9 @@ def _url_entry(loc: str, lastmod: datetime, extra: str = "") -> str:
 
 
 def _alternates(alternates: list[tuple[str, str]]) -> str:
-    return "".join(f'<xhtml:link rel="alternate" hreflang="{code}" href="{xml_escape(url)}"/>'
-                   for code, url in alternates)
+    return "".join(
+        f'<xhtml:link rel="alternate" hreflang="{code}" href="{xml_escape(url)}"/>' for code, url in alternates
+    )
 
 
 def _sitemap_url(post: Post, origins: Origins) -> str:
@@ -71,14 +74,20 @@ def _post_entries(state: SiteState, origins: Origins) -> list[tuple[str, datetim
         alternates = []
         if translations:
             french = _sitemap_url(post, origins)
-            alternates = ([("fr", french)] + [(t.lang, _sitemap_url(t, origins)) for t in translations]
-                          + [("x-default", french)])
-        image = (f"<image:image><image:loc>{xml_escape(media_url(post.image))}</image:loc>"
-                 f"<image:title>{_cdata(post.title)}</image:title></image:image>")
+            alternates = (
+                [("fr", french)] + [(t.lang, _sitemap_url(t, origins)) for t in translations] + [("x-default", french)]
+            )
+        image = (
+            f"<image:image><image:loc>{xml_escape(media_url(post.image))}</image:loc>"
+            f"<image:title>{_cdata(post.title)}</image:title></image:image>"
+        )
         entries.append((_sitemap_url(post, origins), post.modified, _alternates(alternates) + image))
         entries += [(_sitemap_url(t, origins), t.modified, _alternates(alternates)) for t in translations]
-        entries += [(origins.url(copy.path, post.sitemap_form), post.modified, "")
-                    for copy in state.copies() if copy.kind == "post" and copy.target == post.slug]
+        entries += [
+            (origins.url(copy.path, post.sitemap_form), post.modified, "")
+            for copy in state.copies()
+            if copy.kind == "post" and copy.target == post.slug
+        ]
     return entries
 
 
@@ -114,14 +123,14 @@ def categories_sitemap(state: SiteState, origins: Origins) -> str:
 def sitemap_index(state: SiteState, origins: Origins) -> str:
     newest = {
         "pages-sitemap.xml": max(m for _, m in _page_entries(state, origins)),
-        "blog-posts-sitemap.xml": max((m for _, m, _ in _post_entries(state, origins)),
-                                      default=state.build.created),
+        "blog-posts-sitemap.xml": max((m for _, m, _ in _post_entries(state, origins)), default=state.build.created),
         "blog-categories-sitemap.xml": max(m for _, m in _category_entries(state, origins)),
     }
-    entries = "\n".join(f"<sitemap><loc>{origins.base}/{name}</loc><lastmod>{iso_z(newest[name])}</lastmod>"
-                        f"</sitemap>" for name in SITEMAPS)
-    return _xml(f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}\n'
-                f"</sitemapindex>")
+    entries = "\n".join(
+        f"<sitemap><loc>{origins.base}/{name}</loc><lastmod>{iso_z(newest[name])}</lastmod></sitemap>"
+        for name in SITEMAPS
+    )
+    return _xml(f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}\n</sitemapindex>')
 
 
 # ------------------------------------------------------------------------------------------------ feed
@@ -133,8 +142,9 @@ def feed_link(post: Post, origins: Origins) -> str:
 
 
 def _feed_item(state: SiteState, post: Post, origins: Origins) -> str:
-    categories = "".join(f"<category>{_cdata(c.name)}</category>"
-                         for c in (state.category(slug) for slug in post.categories) if c)
+    categories = "".join(
+        f"<category>{_cdata(c.name)}</category>" for c in (state.category(slug) for slug in post.categories) if c
+    )
     return (
         "<item>"
         f"<title>{_cdata(post.title)}</title>"

@@ -15,10 +15,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import quote
 
-UTC = timezone.utc
+UTC = UTC
 
 BLOCK_KINDS = ("paragraph", "h2", "h3", "ul", "ol", "blockquote", "figure", "spacer")
 MARKS = ("", "strong", "em", "link", "break")
@@ -240,8 +240,11 @@ class Post:
         if not self.post_id:
             object.__setattr__(self, "post_id", short_hash("post", self.prefix, self.slug, length=24))
         if not self.image:
-            object.__setattr__(self, "image", f"{short_hash('cover', self.post_id, length=6)}_"
-                                              f"{short_hash('media', self.post_id, length=32)}")
+            object.__setattr__(
+                self,
+                "image",
+                f"{short_hash('cover', self.post_id, length=6)}_{short_hash('media', self.post_id, length=32)}",
+            )
 
     @property
     def path(self) -> str:

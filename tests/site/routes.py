@@ -47,9 +47,15 @@ class Router:
     def resolve(self, path: str, visit: Visit) -> Response:
         """``path`` is percent-decoded, NFC-normalised, without query string."""
         with self.state.lock:
-            return (self._document(path, visit) or self._redirect(path) or self._post(path, visit)
-                    or self._listing(path, visit) or self._page(path, visit) or self._private(path, visit)
-                    or self.not_found(path, visit))
+            return (
+                self._document(path, visit)
+                or self._redirect(path)
+                or self._post(path, visit)
+                or self._listing(path, visit)
+                or self._page(path, visit)
+                or self._private(path, visit)
+                or self.not_found(path, visit)
+            )
 
     # ---------------------------------------------------------------------------------------- helpers
 
@@ -126,8 +132,9 @@ class Router:
             return self._moved(base_path)
         if not 1 <= number <= render.page_count(len(posts)):
             return self.not_found(path, visit)
-        page = render.listing_page(self.state, self.origins, visit, base_path=base_path, title=title,
-                                   posts=posts, number=number)
+        page = render.listing_page(
+            self.state, self.origins, visit, base_path=base_path, title=title, posts=posts, number=number
+        )
         return self._html(page, path, visit)
 
     def _page(self, path: str, visit: Visit) -> Response | None:
@@ -139,8 +146,9 @@ class Router:
         if copy is None:
             return None
         home = self.state.content.pages["/"]
-        return self._html(render.home_page(self.state, home, self.origins, visit, lang=copy.lang, path=path),
-                          path, visit)
+        return self._html(
+            render.home_page(self.state, home, self.origins, visit, lang=copy.lang, path=path), path, visit
+        )
 
     def _private(self, path: str, visit: Visit) -> Response | None:
         """The member area and the internal API exist (robots.txt only asks crawlers to stay out)."""

@@ -129,8 +129,9 @@ class LocalSite:
         server.site = self  # type: ignore[attr-defined]
         self._server, self.port = server, server.server_address[1]
         self.router = Router(self.state, Origins(self.base_url, self.alias_url))
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name=f"LocalSite:{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"LocalSite:{self.port}", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -181,7 +182,7 @@ class LocalSite:
         without churn, so they move only with content or build. Call with ``state.lock`` held."""
         key = (path, self.state.revision)
         with self._cache_lock:
-            if any(revision != key[1] for _, revision in self._etags):   # an older state: forget it
+            if any(revision != key[1] for _, revision in self._etags):  # an older state: forget it
                 self._etags.clear()
             etag = self._etags.get(key)
         if etag is None:
@@ -218,7 +219,7 @@ class _Handler(BaseHTTPRequestHandler):
     def site(self) -> LocalSite:
         return self.server.site  # type: ignore[attr-defined]
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - quiet server
+    def log_message(self, format: str, *args) -> None:
         pass
 
     def do_GET(self) -> None:
@@ -237,7 +238,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _split_target(self) -> tuple[str, str]:
         target = self.path
-        if "://" in target.split("?", 1)[0]:         # absolute-form request target
+        if "://" in target.split("?", 1)[0]:  # absolute-form request target
             parts = urlsplit(target)
             return parts.path or "/", parts.query
         raw_path, _, query = target.partition("?")
@@ -255,7 +256,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         try:
             response = self._respond(path)
-        except Exception:  # a bug in the copy: say so loudly, answer 500
+        except Exception:  # noqa: BLE001 - a bug in the copy: say so loudly, answer 500
             traceback.print_exc(file=sys.stderr)
             response = Response(500, b"Internal Server Error", "text/plain; charset=utf-8")
         self._send(response, send_body)
@@ -268,8 +269,13 @@ class _Handler(BaseHTTPRequestHandler):
             if response.status != 200 or not response.cacheable:
                 return response
             etag, modified = self.site.validators(path)
-        response.headers.update({"ETag": etag, "Last-Modified": format_datetime(modified, usegmt=True),
-                                 "Cache-Control": "private, max-age=0, must-revalidate"})
+        response.headers.update(
+            {
+                "ETag": etag,
+                "Last-Modified": format_datetime(modified, usegmt=True),
+                "Cache-Control": "private, max-age=0, must-revalidate",
+            }
+        )
         if self._not_modified(etag, modified):
             return Response(304, b"", response.content_type, response.headers)
         return response
@@ -291,8 +297,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     @staticmethod
     def _fault_response(fault: Fault) -> Response:
-        body = (f"<!DOCTYPE html><html><head><title>{fault.status}</title></head>"
-                f"<body><h1>{fault.status}</h1><p>Temporary failure</p></body></html>")
+        body = (
+            f"<!DOCTYPE html><html><head><title>{fault.status}</title></head>"
+            f"<body><h1>{fault.status}</h1><p>Temporary failure</p></body></html>"
+        )
         return Response(fault.status, body.encode("utf-8"), HTML, dict(fault.headers))
 
     def _accepts_gzip(self) -> bool:
@@ -309,7 +317,7 @@ class _Handler(BaseHTTPRequestHandler):
         if body and self._accepts_gzip() and response.content_type.startswith(COMPRESSIBLE):
             body = gzip.compress(body, mtime=0)
             headers["Content-Encoding"] = "gzip"
-        self._record(response.status)   # before answering: a client that got the answer sees the record
+        self._record(response.status)  # before answering: a client that got the answer sees the record
         try:
             self.send_response(response.status)
             if response.status != 304:
@@ -326,5 +334,4 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _record(self, status: int) -> None:
         raw_path, query = self._split_target()
-        self.site.requests.append(RecordedRequest(self.command, raw_path, query, dict(self.headers.items()),
-                                                  status))
+        self.site.requests.append(RecordedRequest(self.command, raw_path, query, dict(self.headers.items()), status))

@@ -124,8 +124,9 @@ class SiteState:
     def translations(self, post: Post) -> list[Post]:
         """The live translations of a French post."""
         with self.lock:
-            return [p for p in self.content.translated_posts.values()
-                    if p.translation_of == post.slug and self.is_live(p)]
+            return [
+                p for p in self.content.translated_posts.values() if p.translation_of == post.slug and self.is_live(p)
+            ]
 
     def page_translations(self, page: Page) -> list[Page]:
         with self.lock:
@@ -244,24 +245,45 @@ class SiteState:
         redirects.pop(new_path, None)
         redirects[old_path] = new_path
 
-    def add_post(self, slug: str, title: str, body: Iterable[Block | str], *,
-                 author: str = "Rédaction CESS", published: datetime | None = None,
-                 categories: tuple[str, ...] = ("analyses",), **fields) -> Post:
+    def add_post(
+        self,
+        slug: str,
+        title: str,
+        body: Iterable[Block | str],
+        *,
+        author: str = "Rédaction CESS",
+        published: datetime | None = None,
+        categories: tuple[str, ...] = ("analyses",),
+        **fields,
+    ) -> Post:
         """Publishes a new French post (plain strings in ``body`` become paragraphs). ``published``
         defaults to now; other :class:`~tests.site.model.Post` fields may be given as keywords."""
         with self.lock:
             if slug in self.content.posts:
                 raise ValueError(f"a post with slug {slug!r} exists")
-            post = Post(slug=slug, title=title, author=author, published=published or self.now(),
-                        body=blocks_of(body), categories=tuple(categories), **fields)
+            post = Post(
+                slug=slug,
+                title=title,
+                author=author,
+                published=published or self.now(),
+                body=blocks_of(body),
+                categories=tuple(categories),
+                **fields,
+            )
             self.content.posts[slug] = post
             self._changed()
             return post
 
     # ---------------------------------------------------------------------------------------- faults
 
-    def set_fault(self, path: str, status: int | None = 503, times: int | None = None,
-                  headers: Mapping[str, str] | None = None, delay: float | None = None) -> None:
+    def set_fault(
+        self,
+        path: str,
+        status: int | None = 503,
+        times: int | None = None,
+        headers: Mapping[str, str] | None = None,
+        delay: float | None = None,
+    ) -> None:
         """Makes ``path`` (decoded, without query; a trailing ``*`` matches a prefix) answer ``status``
         ``times`` times (None: until :meth:`clear_faults`), then normally. ``headers`` are added to the
         faulty answers (e.g. ``Retry-After``); ``delay`` seconds pass before answering. With

@@ -55,42 +55,105 @@ STABLE_VISIT = Visit(0, utc(2000, 1, 1), "0" * 32)
 
 LABELS = {
     "fr": {
-        "home": "Accueil", "login": "Se connecter", "recent": "Posts récents", "see_all": "Voir tout",
-        "comments": "Commentaires", "write_comment": "Écrire un commentaire...", "share": "Partager",
-        "copy_link": "Copier le lien", "views": "{n} vues", "view": "{n} vue",
-        "comment_count": "{n} commentaires", "comment_one": "{n} commentaire", "likes": "j'aime",
-        "read": "{n} min de lecture", "all_posts": "Tous les articles", "next": "Page suivante",
-        "previous": "Page précédente", "load_more": "Charger plus", "contact_us": "Nous contacter",
-        "menu": "Site", "languages": "Sélecteur de langue", "more_actions": "Plus d'actions",
-        "latest": "Dernières publications", "featured": "À la une", "domains": "Nos domaines",
-        "discover": "Découvrir notre expertise", "not_found_title": "Page introuvable",
+        "home": "Accueil",
+        "login": "Se connecter",
+        "recent": "Posts récents",
+        "see_all": "Voir tout",
+        "comments": "Commentaires",
+        "write_comment": "Écrire un commentaire...",
+        "share": "Partager",
+        "copy_link": "Copier le lien",
+        "views": "{n} vues",
+        "view": "{n} vue",
+        "comment_count": "{n} commentaires",
+        "comment_one": "{n} commentaire",
+        "likes": "j'aime",
+        "read": "{n} min de lecture",
+        "all_posts": "Tous les articles",
+        "next": "Page suivante",
+        "previous": "Page précédente",
+        "load_more": "Charger plus",
+        "contact_us": "Nous contacter",
+        "menu": "Site",
+        "languages": "Sélecteur de langue",
+        "more_actions": "Plus d'actions",
+        "latest": "Dernières publications",
+        "featured": "À la une",
+        "domains": "Nos domaines",
+        "discover": "Découvrir notre expertise",
+        "not_found_title": "Page introuvable",
         "not_found_text": "Cette page n’existe pas ou n’est plus disponible.",
-        "back_home": "Retour à l’accueil", "blog": "Blog", "page": "Page {n}",
+        "back_home": "Retour à l’accueil",
+        "blog": "Blog",
+        "page": "Page {n}",
     },
     "en": {
-        "home": "Home", "login": "Log In", "recent": "Recent Posts", "see_all": "See All",
-        "comments": "Comments", "write_comment": "Write a comment...", "share": "Share",
-        "copy_link": "Copy link", "views": "{n} views", "view": "{n} view",
-        "comment_count": "{n} comments", "comment_one": "{n} comment", "likes": "likes",
-        "read": "{n} min read", "all_posts": "All Posts", "next": "Next page",
-        "previous": "Previous page", "load_more": "Load more", "contact_us": "Contact us",
-        "menu": "Site", "languages": "Language selector", "more_actions": "More actions",
-        "latest": "Latest publications", "featured": "Featured", "domains": "Our fields",
-        "discover": "Discover our expertise", "not_found_title": "Page not found",
+        "home": "Home",
+        "login": "Log In",
+        "recent": "Recent Posts",
+        "see_all": "See All",
+        "comments": "Comments",
+        "write_comment": "Write a comment...",
+        "share": "Share",
+        "copy_link": "Copy link",
+        "views": "{n} views",
+        "view": "{n} view",
+        "comment_count": "{n} comments",
+        "comment_one": "{n} comment",
+        "likes": "likes",
+        "read": "{n} min read",
+        "all_posts": "All Posts",
+        "next": "Next page",
+        "previous": "Previous page",
+        "load_more": "Load more",
+        "contact_us": "Contact us",
+        "menu": "Site",
+        "languages": "Language selector",
+        "more_actions": "More actions",
+        "latest": "Latest publications",
+        "featured": "Featured",
+        "domains": "Our fields",
+        "discover": "Discover our expertise",
+        "not_found_title": "Page not found",
         "not_found_text": "This page does not exist or is no longer available.",
-        "back_home": "Back to home", "blog": "Blog", "page": "Page {n}",
+        "back_home": "Back to home",
+        "blog": "Blog",
+        "page": "Page {n}",
     },
 }
 
 MONTHS = {
-    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-           "octobre", "novembre", "décembre"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December"),
+    "fr": (
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
 }
 SHORT_MONTHS = {
-    "fr": ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
-           "déc."),
+    "fr": ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."),
     "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
 }
 
@@ -149,8 +212,10 @@ def iso_z(moment: datetime) -> str:
 
 
 def media_url(image: str, width: int = 740, height: int = 493) -> str:
-    return (f"{MEDIA}/{image}~mv2.jpg/v1/fill/w_{width},h_{height},al_c,q_85,usm_0.66_1.00_0.01,"
-            f"enc_avif,quality_auto/{image}~mv2.jpg")
+    return (
+        f"{MEDIA}/{image}~mv2.jpg/v1/fill/w_{width},h_{height},al_c,q_85,usm_0.66_1.00_0.01,"
+        f"enc_avif,quality_auto/{image}~mv2.jpg"
+    )
 
 
 def esc(text: str) -> str:
@@ -169,10 +234,12 @@ def script_json(data: object) -> str:
 def stylesheet(build_id: str) -> str:
     """A large inline stylesheet (about 88 KB) whose selectors and values depend on the build id."""
     rng = random.Random(f"style:{build_id}")
-    rules = [f"/* Wix Thunderbolt {build_id} */",
-             ":root{--wix-ads-height:0px;--site-width:980px;--main-bg:255,255,255;--font_0:normal normal "
-             "normal 48px/1.2em playfair display,serif;--font_8:normal normal normal 16px/1.6em "
-             "avenir-lt-w01_35-light1475496,sans-serif}"]
+    rules = [
+        f"/* Wix Thunderbolt {build_id} */",
+        ":root{--wix-ads-height:0px;--site-width:980px;--main-bg:255,255,255;--font_0:normal normal "
+        "normal 48px/1.2em playfair display,serif;--font_8:normal normal normal 16px/1.6em "
+        "avenir-lt-w01_35-light1475496,sans-serif}",
+    ]
     size = sum(map(len, rules))
     while size < STYLE_BYTES:
         rule = _style_rule(rng)
@@ -184,23 +251,47 @@ def stylesheet(build_id: str) -> str:
 def _style_rule(rng: random.Random) -> str:
     comp = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(8))
     red, green, blue = (rng.randint(0, 255) for _ in range(3))
-    return (f"#comp-{comp}{{--rd:{rng.randint(0, 16)}px;--brw:{rng.randint(0, 3)}px;"
-            f"--bg:{red},{green},{blue};--alpha-bg:{rng.random():.2f};--shd:none;"
-            f"width:{rng.randint(40, 980)}px;height:{rng.randint(10, 600)}px;"
-            f"--l_display:var(--comp-display,block);margin-top:{rng.randint(-20, 120)}px}}")
+    return (
+        f"#comp-{comp}{{--rd:{rng.randint(0, 16)}px;--brw:{rng.randint(0, 3)}px;"
+        f"--bg:{red},{green},{blue};--alpha-bg:{rng.random():.2f};--shd:none;"
+        f"width:{rng.randint(40, 980)}px;height:{rng.randint(10, 600)}px;"
+        f"--l_display:var(--comp-display,block);margin-top:{rng.randint(-20, 120)}px}}"
+    )
 
 
 @lru_cache(maxsize=16)
 def _warmup_base(build_id: str) -> dict:
     rng = random.Random(f"warmup:{build_id}")
-    words = ("viewer", "blog", "seo", "ssr", "fonts", "bolt", "media", "members", "forms", "router",
-             "gallery", "tpa", "lightbox", "wixCode", "a11y", "menus", "animations", "consent")
-    flags = {f"specs.thunderbolt.{rng.choice(words)}{rng.choice(words).title()}{i}": rng.random() < 0.5
-             for i in range(WARMUP_FLAGS)}
+    words = (
+        "viewer",
+        "blog",
+        "seo",
+        "ssr",
+        "fonts",
+        "bolt",
+        "media",
+        "members",
+        "forms",
+        "router",
+        "gallery",
+        "tpa",
+        "lightbox",
+        "wixCode",
+        "a11y",
+        "menus",
+        "animations",
+        "consent",
+    )
+    flags = {
+        f"specs.thunderbolt.{rng.choice(words)}{rng.choice(words).title()}{i}": rng.random() < 0.5
+        for i in range(WARMUP_FLAGS)
+    }
     return {
         "buildId": build_id,
-        "siteAssets": {"modulesParams": {"dataFixersParams": {"ck": short_hash(build_id, "ck", length=6)}},
-                       "cacheHash": short_hash(build_id, "assets", length=40)},
+        "siteAssets": {
+            "modulesParams": {"dataFixersParams": {"ck": short_hash(build_id, "ck", length=6)}},
+            "cacheHash": short_hash(build_id, "assets", length=40),
+        },
         "experiments": flags,
     }
 
@@ -245,24 +336,26 @@ class HtmlPage:
 
 def document(page: HtmlPage, *, build_id: str, origins: Origins, visit: Visit, path: str) -> str:
     head = page.head
-    return "".join((
-        f'<!DOCTYPE html>\n<html lang="{esc(head.lang)}">\n<head>\n',
-        _head(head, build_id, origins),
-        "</head>\n<body>\n",
-        '<div id="SCROLL_TO_TOP" class="Qg8SAm" role="region" aria-label="top of page" tabindex="-1">'
-        '<span class="LHrbPP">top of page</span></div>\n',
-        '<div id="SITE_CONTAINER"><div id="main_MF" class="main_MF"><div id="site-root">\n',
-        _header(head.lang, origins),
-        f'<main id="PAGES_CONTAINER" tabindex="-1">\n{page.main}\n</main>\n',
-        _footer(),
-        "</div></div></div>\n",
-        '<div id="SCROLL_TO_BOTTOM" class="Qg8SAm" role="region" aria-label="bottom of page" '
-        'tabindex="-1"><span class="LHrbPP">bottom of page</span></div>\n',
-        f'<script type="application/json" id="wix-warmup-data">'
-        f'{warmup(build_id, path, page.warmup_payload)}</script>\n',
-        _visit_script(visit),
-        "</body>\n</html>\n",
-    ))
+    return "".join(
+        (
+            f'<!DOCTYPE html>\n<html lang="{esc(head.lang)}">\n<head>\n',
+            _head(head, build_id, origins),
+            "</head>\n<body>\n",
+            '<div id="SCROLL_TO_TOP" class="Qg8SAm" role="region" aria-label="top of page" tabindex="-1">'
+            '<span class="LHrbPP">top of page</span></div>\n',
+            '<div id="SITE_CONTAINER"><div id="main_MF" class="main_MF"><div id="site-root">\n',
+            _header(head.lang, origins),
+            f'<main id="PAGES_CONTAINER" tabindex="-1">\n{page.main}\n</main>\n',
+            _footer(),
+            "</div></div></div>\n",
+            '<div id="SCROLL_TO_BOTTOM" class="Qg8SAm" role="region" aria-label="bottom of page" '
+            'tabindex="-1"><span class="LHrbPP">bottom of page</span></div>\n',
+            f'<script type="application/json" id="wix-warmup-data">'
+            f"{warmup(build_id, path, page.warmup_payload)}</script>\n",
+            _visit_script(visit),
+            "</body>\n</html>\n",
+        )
+    )
 
 
 def _head(head: Head, build_id: str, origins: Origins) -> str:
@@ -282,8 +375,10 @@ def _head(head: Head, build_id: str, origins: Origins) -> str:
         f'<meta property="og:type" content="{head.og_type}">',
     ]
     if head.published and head.modified:
-        lines += [f'<meta property="article:published_time" content="{iso_z(head.published)}">',
-                  f'<meta property="article:modified_time" content="{iso_z(head.modified)}">']
+        lines += [
+            f'<meta property="article:published_time" content="{iso_z(head.published)}">',
+            f'<meta property="article:modified_time" content="{iso_z(head.modified)}">',
+        ]
     lines += [f'<link rel="alternate" hreflang="{code}" href="{esc(url)}">' for code, url in head.alternates]
     if head.prev_url:
         lines.append(f'<link rel="prev" href="{esc(head.prev_url)}">')
@@ -305,24 +400,31 @@ def _head(head: Head, build_id: str, origins: Origins) -> str:
 
 def _menu(lang: str) -> list[tuple[str, str]]:
     if lang == "en":
-        return [("Home", "/en"), ("Our expertise", "/en/our-expertise"), ("Blog", "/blog"),
-                ("Contact", "/contact")]
+        return [("Home", "/en"), ("Our expertise", "/en/our-expertise"), ("Blog", "/blog"), ("Contact", "/contact")]
     return [
-        ("Accueil", "/"), ("Notre expertise", "/notre-expertise"), ("Menaces hybrides", "/menaces-hybrides"),
+        ("Accueil", "/"),
+        ("Notre expertise", "/notre-expertise"),
+        ("Menaces hybrides", "/menaces-hybrides"),
         ("Sécurité intérieure", "/securite-interieure-crime-organise"),
-        ("Ingérences", "/mecanismes-ingerence"), ("Diplomatie", "/activites-diplomatiques-rencontres"),
+        ("Ingérences", "/mecanismes-ingerence"),
+        ("Diplomatie", "/activites-diplomatiques-rencontres"),
         ("Défense & Sécurité européenne", "/copie-de-souveraineté-numérique-ia"),
-        ("Souveraineté numérique & IA", "/souveraineté-numérique-ia"), ("Blog", "/blog"),
+        ("Souveraineté numérique & IA", "/souveraineté-numérique-ia"),
+        ("Blog", "/blog"),
         ("Contact", "/contact"),
     ]
 
 
 def _header(lang: str, origins: Origins) -> str:
-    items = "".join(f'<li class="wixui-dropdown-menu__item"><a href="{esc(origins.url(path))}" '
-                    f'class="StylableButton2545352419__link"><span>{esc(text)}</span></a></li>'
-                    for text, path in _menu(lang))
-    switcher = "".join(f'<a href="{origins.url(path)}" hreflang="{code}" lang="{code}">{code.upper()}</a>'
-                       for code, path in (("fr", "/"), ("en", "/en"), ("de", "/de"), ("it", "/it")))
+    items = "".join(
+        f'<li class="wixui-dropdown-menu__item"><a href="{esc(origins.url(path))}" '
+        f'class="StylableButton2545352419__link"><span>{esc(text)}</span></a></li>'
+        for text, path in _menu(lang)
+    )
+    switcher = "".join(
+        f'<a href="{origins.url(path)}" hreflang="{code}" lang="{code}">{code.upper()}</a>'
+        for code, path in (("fr", "/"), ("en", "/en"), ("de", "/de"), ("it", "/it"))
+    )
     return (
         '<header id="SITE_HEADER" class="xU8fqS SITE_HEADER wixui-header" tabindex="-1">\n'
         f'<div id="comp-logo" class="wixui-image"><a href="{origins.url("/")}" aria-label="{LOGO_ALT}">'
@@ -331,26 +433,34 @@ def _header(lang: str, origins: Origins) -> str:
         f'<nav aria-label="{label(lang, "menu")}" class="wixui-dropdown-menu"><ul>{items}</ul></nav>\n'
         f'<div data-testid="languages-dropdown" aria-label="{label(lang, "languages")}">{switcher}</div>\n'
         f'<div data-testid="login-bar"><a href="{origins.url("/account/login")}" data-testid="login-button">'
-        f'<span>{label(lang, "login")}</span></a></div>\n'
-        '</header>\n'
+        f"<span>{label(lang, 'login')}</span></a></div>\n"
+        "</header>\n"
     )
 
 
 _SOCIAL = ("Instagram", "TikTok", "LinkedIn", "Facebook", "Twitter", "YouTube")
-_INSTITUTIONS = (("Logo du Conseil Européen", "UE"),
-                 ("Icône de coopération internationale et diplomatie européenne", "OTAN"),
-                 ("Logo du Conseil de l'Europe", "CONSEIL<br>DE L'EUROPE"),
-                 ("Logo des Nations Unies", "ONU"), ("Logo OSCE", "OSCE"))
+_INSTITUTIONS = (
+    ("Logo du Conseil Européen", "UE"),
+    ("Icône de coopération internationale et diplomatie européenne", "OTAN"),
+    ("Logo du Conseil de l'Europe", "CONSEIL<br>DE L'EUROPE"),
+    ("Logo des Nations Unies", "ONU"),
+    ("Logo OSCE", "OSCE"),
+)
 
 
 def _footer() -> str:
     # Social links point at reserved ".invalid" hosts: off-site like the real ones, never reachable.
-    social = "".join(f'<li><a href="https://{name.lower()}.invalid/centre.europeen.securite" target="_blank" '
-                     f'aria-label="{name}"><img alt="{name}" src="{MEDIA}/social_{name.lower()}.png"></a>'
-                     f'<span class="visually-hidden">{name}</span></li>' for name in _SOCIAL)
-    logos = "".join(f'<div class="wixui-image"><img alt="{esc(alt)}" src="{MEDIA}/inst_{short_hash(alt)}.png">'
-                    f'</div><div class="wixui-rich-text footer-caption"><p>{caption}&nbsp; &nbsp;</p></div>'
-                    for alt, caption in _INSTITUTIONS)
+    social = "".join(
+        f'<li><a href="https://{name.lower()}.invalid/centre.europeen.securite" target="_blank" '
+        f'aria-label="{name}"><img alt="{name}" src="{MEDIA}/social_{name.lower()}.png"></a>'
+        f'<span class="visually-hidden">{name}</span></li>'
+        for name in _SOCIAL
+    )
+    logos = "".join(
+        f'<div class="wixui-image"><img alt="{esc(alt)}" src="{MEDIA}/inst_{short_hash(alt)}.png">'
+        f'</div><div class="wixui-rich-text footer-caption"><p>{caption}&nbsp; &nbsp;</p></div>'
+        for alt, caption in _INSTITUTIONS
+    )
     return (
         '<footer id="SITE_FOOTER" class="SITE_FOOTER wixui-footer" tabindex="-1">\n'
         f'<div class="footer-brand"><img alt="{LOGO_ALT}" src="{MEDIA}/b7f4e9_logo_white.png">'
@@ -363,12 +473,12 @@ def _footer() -> str:
         '<p class="font_9">© 2025</p>\n'
         '<section class="footer-institutions"><h2 class="font_6">Institutions de référence stratégique</h2>'
         '<p class="font_9">Le CESS inscrit son action dans le respect des priorités stratégiques portées par '
-        'les grandes institutions européennes et internationales.</p>'
-        f'{logos}</section>\n'
+        "les grandes institutions européennes et internationales.</p>"
+        f"{logos}</section>\n"
         '<p class="font_9">© 2025&nbsp; CESS</p>\n'
         '<p class="font_9">&nbsp;*Logos affichés à titre informatif. Aucune affiliation officielle n’est '
-        'revendiquée.</p>\n'
-        '</footer>\n'
+        "revendiquée.</p>\n"
+        "</footer>\n"
     )
 
 

@@ -59,8 +59,10 @@ def upgrade() -> None:
         sa.Column("finished_at", sa.DateTime(), nullable=True),
         sa.Column("status", sa.String(20), nullable=False),
         sa.Column("finish_reason", sa.String(100), nullable=True),
-        *(sa.Column(count, sa.Integer(), nullable=False)
-          for count in ("fetched", "new_pages", "new_versions", "unchanged", "not_modified", "errors")),
+        *(
+            sa.Column(count, sa.Integer(), nullable=False)
+            for count in ("fetched", "new_pages", "new_versions", "unchanged", "not_modified", "errors")
+        ),
         sa.Column("error_details", sa.JSON(), nullable=True),
         sa.Column("stats", sa.JSON(), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_runs"),

@@ -39,13 +39,15 @@ def _condition(column: str, values: tuple[str, ...]) -> str:
 def _refuse_outsiders() -> None:
     connection = op.get_bind()
     for (table, column), values in CHECKS.items():
-        outside = connection.execute(sa.text(
-            f"SELECT {column}, COUNT(*) FROM {table} WHERE NOT ({_condition(column, values)}) "
-            f"GROUP BY {column} ORDER BY {column}")).all()
+        outside = connection.execute(
+            sa.text(
+                f"SELECT {column}, COUNT(*) FROM {table} WHERE NOT ({_condition(column, values)}) "
+                f"GROUP BY {column} ORDER BY {column}"
+            )
+        ).all()
         if outside:
             found = ", ".join(f"{value!r} ({count} rows)" for value, count in outside)
-            raise ValueError(f"{table}.{column} holds values outside {', '.join(values)}: {found}; "
-                             f"nothing was changed")
+            raise ValueError(f"{table}.{column} holds values outside {', '.join(values)}: {found}; nothing was changed")
 
 
 def upgrade() -> None:
@@ -64,7 +66,7 @@ def downgrade() -> None:
     with op.batch_alter_table("versions") as batch:
         batch.drop_constraint(op.f("uq_versions_page_id_number"), type_="unique")
         batch.create_unique_constraint(op.f("uq_versions_page_id"), ["page_id", "number"])
-    for (table, column) in reversed(list(CHECKS)):
+    for table, column in reversed(list(CHECKS)):
         with op.batch_alter_table(table) as batch:
             if table == "events":
                 batch.drop_index(op.f("ix_events_version_id"))
