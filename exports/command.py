@@ -68,6 +68,7 @@ def check_request(request: ExportRequest) -> Selection:
     else:
         from .dataset import check_target
 
+        assert request.dataset is not None  # without --output, --dataset is required (checked first)
         check_target(request.dataset)
     if request.since is not None and request.since_run is not None:
         raise ExportError("--since and --since-run cannot be used together")
@@ -108,14 +109,15 @@ def run_export(session: Session, request: ExportRequest, selection: Selection, *
     if request.dataset is not None:
         from .dataset import export_dataset
 
-        result = export_dataset(session, request.dataset, selection, progress=progress)
-        notes = (f"note: {empty}: wrote a dataset with empty data files",) if result.records == 0 else ()
+        dataset = export_dataset(session, request.dataset, selection, progress=progress)
         return ExportOutcome(
-            f"exported {result.records} records to dataset {result.path} ({len(result.files)} "
-            f"files, {result.bytes} bytes, SHA256SUMS sha256 {result.sha256})",
-            notes,
+            f"exported {dataset.records} records to dataset {dataset.path} ({len(dataset.files)} "
+            f"files, {dataset.bytes} bytes, SHA256SUMS sha256 {dataset.sha256})",
+            (f"note: {empty}: wrote a dataset with empty data files",) if dataset.records == 0 else (),
         )
     from .exporter import export
+
+    assert request.fmt is not None and request.output is not None  # check_request requires them without --dataset
 
     to_stdout = is_stdout(request.output)
     if to_stdout:
@@ -123,7 +125,7 @@ def run_export(session: Session, request: ExportRequest, selection: Selection, *
         result = export(session, request.fmt, selection=selection, progress=progress, stream=sys.stdout.buffer)
     else:
         result = export(session, request.fmt, request.output, selection=selection, progress=progress)
-    notes = []
+    notes: list[str] = []
     warning = None if to_stdout else extension_warning(request.fmt, request.output)
     if warning:
         notes.append(f"warning: {warning}")

@@ -257,7 +257,7 @@ def _sources(stats: DatasetStats, origins: list[tuple[str, str | None]]) -> list
     titles = _source_titles()
     entries = []
     for name in sorted(stats.by_source):
-        urls = [base_url for source, base_url in origins if source == name and base_url] or [None]
+        urls: list[str | None] = [base_url for source, base_url in origins if source == name and base_url] or [None]
         for url in urls:
             entry = {"title": titles.get(name, name), "name": name}
             if url:

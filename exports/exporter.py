@@ -20,7 +20,7 @@ from archive.history import get_run
 from archive.selection import Selection, count_captures, count_records, records_query
 
 from .errors import EmptySelection, ExportError
-from .outputs import STDOUT, StreamOutput, write_error
+from .outputs import STDOUT, BinaryOutput, StreamOutput, write_error
 from .progress import Progress
 from .records import record_from_row
 from .writers import BINARY_FORMATS, WRITERS, atomic_output
@@ -70,6 +70,7 @@ def begin_snapshot(session: Session) -> None:
     dialect = connection.dialect.name
     if dialect == "sqlite":
         dbapi = connection.connection.dbapi_connection
+        assert dbapi is not None  # the connection was just checked out
         if not dbapi.in_transaction:
             connection.exec_driver_sql("BEGIN")
     elif dialect == "postgresql":
@@ -146,6 +147,7 @@ def export(
             count = _write(session, fmt, selection, total, sink, filename="", progress=progress)
             sink.flush()
             return ExportResult(path=Path(STDOUT), records=count, bytes=sink.bytes, sha256=sink.digest.hexdigest())
+        assert output is not None  # given when stream is not (checked above)
         output = Path(output)
         with atomic_output(output, binary=True) as handle:
             count = _write(session, fmt, selection, total, handle, filename=output.name, progress=progress)
@@ -155,7 +157,7 @@ def export(
 
 
 def _write(
-    session: Session, fmt: str, selection: Selection, total: int, handle: IO[bytes], *, filename: str, progress: bool
+    session: Session, fmt: str, selection: Selection, total: int, handle: BinaryOutput, *, filename: str, progress: bool
 ) -> int:
     """Writes the selection to the binary ``handle``; returns the number of records."""
     if fmt == "warc":

@@ -16,7 +16,7 @@ import os
 import stat
 import sys
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeAlias
 
 from .errors import EXIT_CANNOT_RUN, EXIT_USAGE, ExportError
 from .tempfiles import parent_of
@@ -153,7 +153,7 @@ def write_error(target: str, exc: OSError) -> ExportError:
     target's name (the temporary is removed by the writer)."""
     reason = (exc.strerror or str(exc) or type(exc).__name__).rstrip(".")
     reason = reason[:1].lower() + reason[1:]
-    fix = _FIXES.get(exc.errno)
+    fix = _FIXES.get(exc.errno) if exc.errno is not None else None
     status = EXIT_USAGE if exc.errno in _USAGE_ERRNOS else EXIT_CANNOT_RUN
     where = STDOUT_NAME if is_stdout(target) else target
     return ExportError(f"cannot write {where}: {reason}" + (f" ({fix})" if fix else ""), status)
@@ -182,9 +182,18 @@ class StreamOutput(io.BufferedIOBase):
     def tell(self) -> int:
         return self.bytes
 
+    @property
+    def name(self) -> str:
+        """The name of the stream written to, as a buffered file has its raw file's."""
+        return self.out.name
+
     def flush(self) -> None:
         self.out.flush()
 
     def text(self) -> io.TextIOWrapper:
         """A UTF-8 text view (``\\n`` kept as is) for the text formats."""
         return io.TextIOWrapper(self, encoding="utf-8", newline="\n", write_through=True)
+
+
+#: What a binary export is written to: a file, or standard output through a :class:`StreamOutput`.
+BinaryOutput: TypeAlias = IO[bytes] | StreamOutput

@@ -110,7 +110,7 @@ def remove_stale(path: Path) -> list[Path]:
     """Removes the temporaries that killed exports to ``path`` left beside it; returns those removed."""
     directory = parent_of(path)
     pattern = _pattern(path)
-    removed = []
+    removed: list[Path] = []
     try:
         with os.scandir(directory) as entries:
             candidates = [directory / entry.name for entry in entries if pattern.fullmatch(entry.name)]

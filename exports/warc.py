@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
 from io import BytesIO
-from typing import IO
 from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
@@ -40,6 +39,7 @@ from sqlalchemy.orm import Session
 from archive.selection import Selection, captured_records_query, captures_query, raw_body, uncaptured_records_query
 
 from .errors import IntegrityError
+from .outputs import BinaryOutput
 from .progress import Progress
 from .records import SCHEMA_VERSION, json_record, record_from_row
 
@@ -91,10 +91,10 @@ def _reason(status: int) -> str:
 class GzipMembers:
     """A binary output where every record is its own gzip member (warcio flushes after each record)."""
 
-    def __init__(self, out: IO[bytes], level: int = GZIP_LEVEL) -> None:
+    def __init__(self, out: BinaryOutput, level: int = GZIP_LEVEL) -> None:
         self.out = out
         self.level = level
-        self._compressor = None
+        self._compressor: zlib._Compress | None = None
 
     def write(self, data: bytes) -> None:
         if self._compressor is None:
@@ -158,7 +158,7 @@ class WarcStats:
 def write_warc(
     session: Session,
     selection: Selection,
-    handle: IO[bytes],
+    handle: BinaryOutput,
     *,
     filename: str,
     software: str,

@@ -14,11 +14,12 @@ import contextlib
 import json
 import math
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
+from .outputs import BinaryOutput
 from .records import DATETIME_FIELDS, FIELD_NAMES, FIELDS, OBJECT_FIELDS, json_record
 from .tempfiles import create_file, remove_stale
 
@@ -35,7 +36,7 @@ def atomic_output(path: Path, *, binary: bool = False) -> Iterator[IO]:
     fd, tmp_name = create_file(path)
     try:
         mode = "wb" if binary else "w"
-        kwargs = {} if binary else {"encoding": "utf-8", "newline": "\n"}
+        kwargs: dict[str, Any] = {} if binary else {"encoding": "utf-8", "newline": "\n"}
         with os.fdopen(fd, mode, **kwargs) as handle:
             yield handle
             handle.flush()
@@ -136,7 +137,7 @@ def _as_datetime(value) -> datetime | None:
 class ParquetSink:
     """Writes records to a Parquet file in bounded row groups (see ``exports.schema.arrow_schema``)."""
 
-    def __init__(self, handle: IO[bytes]) -> None:
+    def __init__(self, handle: BinaryOutput) -> None:
         import pyarrow.parquet as pq
 
         from .schema import arrow_schema
@@ -191,7 +192,7 @@ class ParquetSink:
             self.writer.close()
 
 
-def write_parquet(records: Iterable[dict], handle: IO[bytes]) -> int:
+def write_parquet(records: Iterable[dict], handle: BinaryOutput) -> int:
     sink = ParquetSink(handle)
     try:
         for record in records:
@@ -203,5 +204,11 @@ def write_parquet(records: Iterable[dict], handle: IO[bytes]) -> int:
     return sink.count
 
 
-WRITERS = {"json": write_json, "jsonl": write_jsonl, "csv": write_csv, "parquet": write_parquet}
+#: The text writers take a text handle (``IO[str]``), parquet a binary one (see ``BINARY_FORMATS``).
+WRITERS: dict[str, Callable[[Iterable[dict], Any], int]] = {
+    "json": write_json,
+    "jsonl": write_jsonl,
+    "csv": write_csv,
+    "parquet": write_parquet,
+}
 BINARY_FORMATS = frozenset({"parquet", "warc"})
