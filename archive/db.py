@@ -312,8 +312,8 @@ def make_engine(
         header = _check_sqlite_file(path, must_exist=must_exist)
         if header is None and create:
             _make_parent(path)
-        looked_at = header and (must_exist or create)
-        reader = _sqlite_engine(_sqlite_read_uri(path, header), read_only=True) if looked_at else None
+        looked_at = must_exist or create
+        reader = _sqlite_engine(_sqlite_read_uri(path, header), read_only=True) if header and looked_at else None
         if reader is not None:  # look before writing anything, even the journal mode
             _check_tables(
                 reader, where, must_exist=must_exist, create=create, read_only=read_only, check_schema=check_schema

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import typing
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
@@ -29,6 +30,7 @@ from sqlalchemy import (
     Result,
     Row,
     Select,
+    Table,
     cast,
     func,
     select,
@@ -45,7 +47,8 @@ BLOB_BATCH = 32  # raw bodies fetched at a time (each may weigh megabytes)
 ROW_BATCH = 500
 INFLATE_CHUNK = 1 << 20  # decompressed bytes hashed at a time
 
-_blobs, _versions, _captures = RawBlob.__table__, Version.__table__, Capture.__table__
+# A declarative model's __table__ is a Table, which its annotation (FromClause) does not say.
+_blobs, _versions, _captures = (typing.cast(Table, model.__table__) for model in (RawBlob, Version, Capture))
 
 
 @dataclass(frozen=True)
@@ -177,7 +180,7 @@ def check_raw_blobs(connection: Connection, checked: Checked) -> Iterator[Mismat
 
 
 def _check_blob(
-    sha: str, size: int, compression: str | None, data: bytes | None, checked: Checked
+    sha: str | int, size: int, compression: str | None, data: bytes | None, checked: Checked
 ) -> Iterator[Mismatch]:
     if compression != "zlib":
         yield Mismatch("raw_blobs", sha, "compression", "zlib", repr(compression))
@@ -260,7 +263,7 @@ def check_versions(connection: Connection, checked: Checked) -> Iterator[Mismatc
 def check_captures(connection: Connection, checked: Checked) -> Iterator[Mismatch]:
     """Each capture's raw body present in ``raw_blobs``."""
     with_raw = _captures.c.raw_sha256.is_not(None)
-    checked.captures += connection.scalar(select(func.count()).select_from(_captures).where(with_raw))
+    checked.captures += connection.execute(select(func.count()).select_from(_captures).where(with_raw)).scalar_one()
     key, sha = readers = _readers(connection, _captures.c.id, _captures.c.raw_sha256)
     query = (
         select(*(reader.expression for reader in readers))

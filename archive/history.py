@@ -272,7 +272,7 @@ def event_as_dict(event: ChangeEvent) -> dict:
 
 def page_history_as_dict(session: Session, page: Page) -> dict:
     """The timeline of a page: its identity, other URLs, translations, versions with provenance, events."""
-    duplicate_of = session.get(Page, page.duplicate_of_id).url if page.duplicate_of_id else None
+    duplicate_of = session.get_one(Page, page.duplicate_of_id).url if page.duplicate_of_id else None
     return {
         "url": page.url,
         "source": page.source,

@@ -15,7 +15,7 @@ def table_counts(connection: Connection) -> dict[str, int]:
     """Rows in each of the archive's tables that the database has (a table it lacks is left out)."""
     present = set(inspect(connection).get_table_names())
     return {
-        table.name: connection.scalar(select(func.count()).select_from(table))
+        table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
         for table in Base.metadata.sorted_tables
         if table.name in present
     }

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from .models import Capture, Page, PageAlias, Run, Version
 
 
-def versions_query(*, all_versions: bool = False) -> Select[tuple[Version, Page]]:
+def versions_query(*, all_versions: bool = False) -> Select[Version, Page]:
     """Versions joined with their page, ordered by URL then version number; by default only the latest."""
     query = select(Version, Page).join(Page, Version.page_id == Page.id)
     if not all_versions:
@@ -284,7 +284,7 @@ def lookup_page(session: Session, text: str) -> PageLookup:
         if ids:
             urls = sorted(session.scalars(select(Page.url).where(Page.id.in_(ids))))
             return PageLookup(query=query, ambiguous=tuple(urls))
-    wanted = next(filter(None, attempts), None)
-    slug = wanted.slug if wanted is not None else _decode(text.rstrip("/").rsplit("/", 1)[-1])
+    first = next(filter(None, attempts), None)
+    slug = first.slug if first is not None else _decode(text.rstrip("/").rsplit("/", 1)[-1])
     pages = [(form, url) for form, _, own, url in rows if own]
     return PageLookup(query=query, suggestions=_suggestions(slug, pages))

@@ -21,11 +21,12 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from alembic.script import Script, ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL
 from sqlalchemy.pool import NullPool
@@ -187,7 +188,9 @@ def _config(connection: Connection) -> Config:
 
 def head() -> str:
     """The revision this release writes."""
-    return _script().get_current_head()
+    current = _script().get_current_head()
+    assert current is not None  # the package ships its migrations
+    return current
 
 
 def revisions() -> list[Revision]:
@@ -198,7 +201,7 @@ def revisions() -> list[Revision]:
         found.append(
             Revision(
                 id=script.revision,
-                down=script.down_revision,
+                down=cast(str | None, script.down_revision),  # a linear history: no merge revision
                 message=module_doc.split("\n\n")[0],
                 release=RELEASES.get(script.revision),
                 can_downgrade=getattr(script.module, "CAN_DOWNGRADE", True) and script.down_revision is not None,
@@ -378,6 +381,7 @@ def _migrate(engine: Engine, target: str, where: str, *, downwards: bool) -> Upg
                 command.upgrade(_config(connection), target)
             _check_foreign_keys(connection)
             after = current_revision(connection)
+            assert after is not None  # stamped above, or by the migrations
         return Upgrade(before, after, stamped)
     finally:
         migrations.dispose()
@@ -429,6 +433,7 @@ def draft_revision(message: str) -> Path:
                 script = command.revision(_config(connection), message=message, autogenerate=True, rev_id=number)
         finally:
             engine.dispose()
+    assert isinstance(script, Script)  # one new revision, on the one head
     written = Path(script.path)
     final = written.with_name(f"{number}_{slug}.py")
     written.rename(final)

@@ -184,10 +184,10 @@ def records_query(selection: Selection) -> Select:
         .outerjoin(original, Page.duplicate_of_id == original.id)
     )
 
-    latest = select(Version.page_id.label("page_id"), func.max(Version.number).label("number"))
+    newest = select(Version.page_id.label("page_id"), func.max(Version.number).label("number"))
     if selection.as_of is not None:
-        latest = latest.where(Version.first_seen <= selection.as_of)
-    latest = latest.group_by(Version.page_id).subquery("latest")
+        newest = newest.where(Version.first_seen <= selection.as_of)
+    latest = newest.group_by(Version.page_id).subquery("latest")
     on_latest = and_(latest.c.page_id == Version.page_id, latest.c.number == Version.number)
     if selection.all_versions:
         if selection.incremental:

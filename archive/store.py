@@ -267,7 +267,7 @@ def _move(
     page.url = new_url
     session.flush()
     _add_aliases(session, page, [old_url])
-    details = {"from_url": old_url, "to_url": new_url}
+    details: dict[str, str | int] = {"from_url": old_url, "to_url": new_url}
     if status is not None:
         details["http_status"] = status
     add_event(session, page=page, kind="moved", at=at, run_id=run_id, details=details)
@@ -381,6 +381,7 @@ def _add_version(
     """Appends a version after ``current`` and records the event that describes the change."""
     number = current.number + 1 if current is not None else 1
     version = _new_version(session, page, number, content, digest, capture=capture, run_id=run_id, reason=reason, at=at)
+    details: dict
     if reason == "extractor-change":
         kind, details = "extractor-change", {"from_version": current.number if current else None}
     elif current is None:
@@ -411,7 +412,7 @@ def record_not_modified(session: Session, *, run_id: int | None, url: str, fetch
     """
     page = find_page(session, url)
     current = latest_version(session, page) if page is not None else None
-    if current is None:
+    if page is None or current is None:
         return False
     capture = _capture_row(session, run_id, page, fetched, "not-modified", None, store_body=False)
     capture.version_id = current.id

@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import typing
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from sqlalchemy import (
     Column,
     Connection,
     Engine,
+    ForeignKey,
     Integer,
     LargeBinary,
     MetaData,
@@ -66,7 +68,7 @@ _CYCLE_CLOSING = frozenset(
     (table.name, key.parent.name)
     for table in Base.metadata.tables.values()
     for key in table.foreign_keys
-    if key.use_alter or key.constraint.use_alter
+    if key.use_alter or (key.constraint is not None and key.constraint.use_alter)
 )
 
 
@@ -194,8 +196,10 @@ def same_database(first: Engine, second: Engine) -> bool:
     if first.dialect.name != second.dialect.name:
         return False
     if first.dialect.name == "sqlite":
-        paths = _sqlite_file(first), _sqlite_file(second)
-        return all(path is not None and path.exists() for path in paths) and os.path.samefile(*paths)
+        one, other = _sqlite_file(first), _sqlite_file(second)
+        return (
+            one is not None and one.exists() and other is not None and other.exists() and os.path.samefile(one, other)
+        )
     return _server_identity(first) == _server_identity(second)
 
 
@@ -300,7 +304,8 @@ def _copy_rows(reading: Connection, writing: Connection) -> dict[str, int]:
     _check_same_tables(sources, targets)
     deferred = {name: _deferred_columns(table) for name, table in targets.items()}
     by_name = sorted(targets.values(), key=lambda table: table.name)  # the same order on every backend
-    order = sort_tables(by_name, skip_fn=lambda key: _is_deferred(key.parent))
+    # sort_tables passes skip_fn each ForeignKey, not the ForeignKeyConstraint its annotation says
+    order = sort_tables(by_name, skip_fn=lambda key: _is_deferred(typing.cast(ForeignKey, key).parent))
     counts = {
         table.name: _copy_table(reading, writing, sources[table.name], table, deferred[table.name]) for table in order
     }
