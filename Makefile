@@ -14,10 +14,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# Linters: ruff (lint and format) over everything.
+# Linters: ruff (lint and format) over everything, then mypy over the packages pyproject.toml names.
 check: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 test: check
 	$(BIN)/python -m pytest -n auto --dist loadfile
