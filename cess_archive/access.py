@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import shlex
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -34,6 +36,16 @@ DB_HELP = (
     "(sqlite:///PATH, postgresql+psycopg://user@host/db). Default: $CESS_ARCHIVE_DB, else "
     "data/cess-archive.sqlite."
 )
+
+
+@contextmanager
+def opened_archive(db: str | None, **options) -> Iterator[Engine]:
+    """:func:`open_archive` for the length of a ``with`` block: the engine is disposed of however it ends."""
+    engine = open_archive(db, **options)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def open_archive(

@@ -13,7 +13,7 @@ from archive.models import Run
 from archive.query import list_runs
 from archive.store import describe_outcome
 
-from .access import DB_HELP, open_archive
+from .access import DB_HELP, opened_archive
 from .errors import EXIT_CANNOT_RUN, EXIT_INTERRUPTED, EXIT_OK, EXIT_PAGE_ERRORS, CliError
 
 
@@ -64,15 +64,13 @@ def _one_line(text) -> str:
 @click.option("--db", help=DB_HELP)
 def runs(as_json, errors_of, db):
     """List the crawl runs with their counts, or the errors of one run."""
-    engine = open_archive(db, must_exist=True, read_only=True)
-    with make_sessionmaker(engine)() as session:
+    with opened_archive(db, must_exist=True, read_only=True) as engine, make_sessionmaker(engine)() as session:
         if errors_of is not None:
             run = check_run(session, errors_of)
             details, total = run_errors(run), run.errors
             all_runs = []
         else:
             all_runs = [run_record(run) for run in list_runs(session)] if as_json else list_runs(session)
-    engine.dispose()
     if errors_of is not None:
         if as_json:
             click.echo(json.dumps(details, ensure_ascii=False, indent=2))

@@ -45,14 +45,14 @@ from archive.query import lookup_page
 from archive.store import latest_version, load_raw
 
 from . import render
-from .access import DB_HELP, open_archive
+from .access import DB_HELP, opened_archive
 from .errors import CliError
 from .filters import check_sources
 from .runs_command import check_run
 
 
 def _open(db: str | None, *, read_only: bool = True):
-    return open_archive(db, must_exist=True, read_only=read_only)
+    return opened_archive(db, must_exist=True, read_only=read_only)
 
 
 def parse_when(value: str, option: str = "--since") -> datetime:
@@ -123,8 +123,7 @@ def changes(run_id, since, source, fmt, feed_url, db):
     now = datetime.now(UTC)
     if when is not None and when > now:
         raise CliError(f"--since {iso_utc(when)} is in the future (it is now {render.short_time(now)})")
-    engine = _open(db)
-    with make_sessionmaker(engine)() as session:
+    with _open(db) as engine, make_sessionmaker(engine)() as session:
         source = one_source(session, source)
         if when is not None:
             events = events_since(session, when, source=source)
@@ -143,7 +142,6 @@ def changes(run_id, since, source, fmt, feed_url, db):
         if source:
             scope += f", source {source}"
         feed = _atom(session, events, source, scope, feed_url) if fmt == "atom" else None
-    engine.dispose()
     if fmt == "json":
         click.echo(render.as_json(events))
     elif fmt == "atom":
@@ -192,15 +190,13 @@ def _atom(session: Session, events, source: str | None, scope: str, feed_url: st
 @click.option("--db", help=DB_HELP)
 def history(url, as_json, db):
     """The timeline of a page: its versions with dates, its events, its other URLs."""
-    engine = _open(db)
-    with make_sessionmaker(engine)() as session:
+    with _open(db) as engine, make_sessionmaker(engine)() as session:
         page = resolve_page(session, url)
         lines = (
             [json.dumps(page_history_as_dict(session, page), ensure_ascii=False, indent=2)]
             if as_json
             else list(_history_lines(session, page))
         )
-    engine.dispose()
     for line in lines:
         click.echo(line)
 
@@ -250,9 +246,8 @@ def show(url, number, raw, as_json, db):
     """A version's cleaned text, or its raw captured HTML."""
     if raw and as_json:
         raise CliError("give --raw or --json, not both")
-    engine = _open(db)
     body = text = None
-    with make_sessionmaker(engine)() as session:
+    with _open(db) as engine, make_sessionmaker(engine)() as session:
         page = resolve_page(session, url)
         version = find_version(session, page, number)
         capture = session.get(Capture, version.capture_id) if version.capture_id else None
@@ -265,7 +260,6 @@ def show(url, number, raw, as_json, db):
             text = json.dumps(version_as_dict(version, capture, url=page.url), ensure_ascii=False, indent=2) + "\n"
         else:
             text = f"{version.title or ''}\n\n{version.text}\n"
-    engine.dispose()
     if body is not None:
         sys.stdout.buffer.write(body)
         sys.stdout.buffer.flush()
@@ -297,8 +291,7 @@ def diff(url, from_number, to_number, html_file, context, db):
         raise CliError(f"--from {from_number} must be older than --to {to_number}")
     if html_file is not None:
         check_output_file(html_file, "--html")
-    engine = _open(db)
-    with make_sessionmaker(engine)() as session:
+    with _open(db) as engine, make_sessionmaker(engine)() as session:
         page = resolve_page(session, url)
         new = find_version(session, page, to_number)
         if from_number is None:
@@ -323,7 +316,6 @@ def diff(url, from_number, to_number, html_file, context, db):
             f"version {old.number} ({iso_utc(old.first_seen)})",
             f"version {new.number} ({iso_utc(new.first_seen)})",
         )
-    engine.dispose()
     if html_file is not None:  # before anything is printed: a path that cannot be written is the only output
         write_file(
             html_file,
@@ -400,16 +392,10 @@ def reprocess(source, db):
     from .reprocessing import reprocess_archive
 
     if source is not None:  # checked on a read-only archive: a bad name changes nothing
-        engine = _open(db)
-        try:
-            with make_sessionmaker(engine)() as session:
-                source = one_source(session, source)
-        finally:
-            engine.dispose()
-    engine = _open(db, read_only=False)
-    with make_sessionmaker(engine).begin() as session:
+        with _open(db) as engine, make_sessionmaker(engine)() as session:
+            source = one_source(session, source)
+    with _open(db, read_only=False) as engine, make_sessionmaker(engine).begin() as session:
         counts = reprocess_archive(session, source=source)
-    engine.dispose()
     click.echo(
         f"reprocessed {counts.pages} pages: {counts.changed} extractor-change versions, "
         f"{counts.unchanged} unchanged, {counts.failed} without text"
