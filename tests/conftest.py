@@ -50,23 +50,51 @@ OWN_PROCESS = frozenset({"crawl"})
 def cess(*args: str, timeout: float = 300, env: dict | None = None, own_process: bool = False) -> Result:
     """Runs ``cess-archive`` with ``args``, as an operator would, and returns its status and output.
 
-    A crawl (or ``own_process=True``) runs the installed console script in a process of its own. Every
-    other command runs in this process through click's ``CliRunner`` and the same entry point
-    (``cess_archive.cli.main``), which is what an operator's shell reaches too: seconds faster per command.
+    A crawl runs in a process of its own, forked from a process that has imported the crawler already
+    (``tests.launcher``). Every other command runs in this process through click's ``CliRunner`` and the
+    same entry point (``cess_archive.cli.main``) that the console script calls. ``own_process=True`` (or
+    ``CESS_TEST_OWN_PROCESS=1`` in the environment, for every command) starts the installed console script
+    instead, as a shell would.
     """
-    if own_process or os.environ.get("CESS_TEST_OWN_PROCESS") or (args and args[0] in OWN_PROCESS):
+    if own_process or os.environ.get("CESS_TEST_OWN_PROCESS"):
         return run_console_script(*args, timeout=timeout, env=env)
+    if args and args[0] in OWN_PROCESS:
+        return run_forked(*args, timeout=timeout, env=env)
     return run_in_process(*args, env=env)
+
+
+def _command_env(env: dict | None) -> dict[str, str]:
+    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+    full_env.pop("CESS_ARCHIVE_DB", None)
+    return full_env
 
 
 def run_console_script(*args: str, timeout: float = 300, env: dict | None = None) -> Result:
     """The installed ``cess-archive`` console script in a process of its own."""
-    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
-    full_env.pop("CESS_ARCHIVE_DB", None)
     proc = subprocess.run(
-        [CLI, *args], capture_output=True, text=True, timeout=timeout, env=full_env, stdin=subprocess.DEVNULL
+        [CLI, *args], capture_output=True, text=True, timeout=timeout, env=_command_env(env), stdin=subprocess.DEVNULL
     )
     return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def run_forked(*args: str, timeout: float = 300, env: dict | None = None) -> Result:
+    """The CLI's entry point in a process of its own, forked by this test process's launcher."""
+    return _launcher().run(list(args), _command_env(env), timeout)
+
+
+_LAUNCHER = None
+
+
+def _launcher():
+    global _LAUNCHER  # one launcher per test process, started by the first crawl
+    if _LAUNCHER is None:
+        import atexit
+
+        from tests.launcher_client import Launcher
+
+        _LAUNCHER = Launcher(Path(__file__).resolve().parent.parent)
+        atexit.register(_LAUNCHER.close)
+    return _LAUNCHER
 
 
 def run_in_process(*args: str, env: dict | None = None) -> Result:
