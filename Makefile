@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install check test crawl demo revision clean
+.PHONY: install check test test-fast crawl demo revision clean
 
 install: $(STAMP)
 
@@ -22,6 +22,10 @@ check: $(STAMP)
 
 test: check
 	$(BIN)/python -m pytest -n auto --dist loadfile
+
+# Everything but the end-to-end crawls (marked slow): a quick check while working.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n auto --dist loadfile -m "not slow"
 
 # Exit status 1 means "completed with some page errors": still export what was archived.
 crawl: $(STAMP)

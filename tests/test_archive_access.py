@@ -225,6 +225,7 @@ def crawl_nowhere(db: str) -> Result:
     return cess("crawl", "--base-url", f"http://127.0.0.1:{free_port()}", "--db", db, *FAST, timeout=60)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("db", ["sqlite:////tmp/x/no/such/a.sqlite", "/tmp/x/no/such/a.sqlite"])
 def test_a_crawl_into_a_missing_directory_creates_nothing(db):
     assert not Path("/tmp/x/no/such").exists()

@@ -401,6 +401,7 @@ def test_deterministic_within_a_process() -> None:
         assert record_as_json(clean(name)) == record_as_json(clean(name))
 
 
+@pytest.mark.slow
 def test_deterministic_across_processes() -> None:
     names = ["wix_post.html", "wordpress_article.html", "wix_page.html"]
     script = (

@@ -17,6 +17,8 @@ import pytest
 
 from tests.conftest import FAST, archive_digest, cess, crawl
 
+pytestmark = pytest.mark.slow  # every test here starts a crawl
+
 ROOT = Path(__file__).resolve().parent.parent
 QUICK_FAILURES = ["--set", "RETRY_TIMES=0", "--set", "DOWNLOAD_TIMEOUT=2", "--set", "DNS_TIMEOUT=3"]
 

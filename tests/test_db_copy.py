@@ -277,6 +277,7 @@ def test_a_table_that_is_not_the_archives_is_left_out_and_named(crawled, tmp_pat
     assert "operator_notes" not in copied and copied == sqlite_rows(crawled)
 
 
+@pytest.mark.slow
 def test_release_010_archive_is_copied_at_its_revision(pg_url, tmp_path):
     from tests.legacy import load_010_archive
 

@@ -20,6 +20,8 @@ from benchmarks.corpus import GROUP_LOCAL_PAGE, GROUP_LOCAL_POST, GROUP_OTHER, l
 from benchmarks.extraction import MARGIN, PageResult, run, summarize, worse_than_trafilatura
 from benchmarks.metrics import body_score, leaked, same_day, shingles
 
+pytestmark = pytest.mark.slow  # cleans the whole labelled corpus
+
 MIN_LOCAL_F1 = 0.99
 MIN_OTHER_PAGES = 18
 

@@ -32,6 +32,8 @@ from tests.waiting import (
     wait_until,
 )
 
+pytestmark = pytest.mark.slow  # every test here interrupts a real crawl
+
 SLOW_POSTS = dict(status=None, delay=0.25)
 
 

@@ -118,6 +118,7 @@ def test_sqlite_lock_is_released_when_its_process_is_killed_though_a_child_lives
         engine.dispose()
 
 
+@pytest.mark.slow
 def test_postgresql_lock_is_released_when_its_process_is_killed_though_a_child_lives_on(pg_url):
     """The advisory lock's session socket is not kept open by a forked child: the server ends the session,
     and releases the lock, as soon as the crawl's process is gone."""
@@ -159,6 +160,7 @@ def _cpu_seconds(pid: int) -> float:
 
 
 @linux_only
+@pytest.mark.slow
 def test_killing_a_crawl_whose_worker_is_busy_frees_the_lock_and_the_worker_dies(db_url, tmp_path):
     """kill -9 of the crawl's process alone while a worker cleans a page that takes long: the lock is free
     at once, the worker dies with the crawl (no orphan cleaning for nobody), the next crawl runs."""

@@ -313,6 +313,7 @@ def big_release_010_archive(path: Path, pages: int) -> None:
     engine.dispose()
 
 
+@pytest.mark.slow
 def test_kill_9_in_the_middle_of_an_sqlite_upgrade_leaves_the_old_revision_or_the_new(tmp_path):
     """The upgrade is killed while its transaction writes (its write-ahead log grows): the archive is
     then whole at 0001 or at head, with every row, and the backup written before is intact."""
@@ -361,6 +362,7 @@ def test_kill_9_in_the_middle_of_an_sqlite_upgrade_leaves_the_old_revision_or_th
     assert killed_midway, "every kill came after the commit: the test never interrupted an upgrade"
 
 
+@pytest.mark.slow
 def test_kill_9_while_a_postgresql_upgrade_waits_midway_rolls_it_all_back(site, pg_url):
     """A reader holds the versions table, so the upgrade stops at its last step, after changing runs, pages
     and events in its transaction; killed there, the server rolls every change back."""

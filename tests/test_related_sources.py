@@ -16,6 +16,8 @@ from tests.other_sites import (
     seed_003_expected_text,
 )
 
+pytestmark = pytest.mark.slow  # every test here crawls a local server through the real engine
+
 
 @pytest.fixture
 def participant():

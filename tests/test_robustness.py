@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 
+import pytest
+
 from tests.conftest import FAST, cess, export_records
 from tests.other_sites import StaticSite
+
+pytestmark = pytest.mark.slow  # every test here crawls a local server through the real engine
 
 
 def _html(title: str, body: str) -> bytes:
@@ -87,11 +92,6 @@ def _run_row(db_url: str) -> dict:
 
 def _crawl_site(site, db_url, *extra):
     return cess("crawl", "--base-url", site.base_url, "--db", db_url, *FAST, *extra)
-
-
-import json  # noqa: E402
-
-import pytest  # noqa: E402
 
 
 @pytest.mark.parametrize("status", [503, 429])

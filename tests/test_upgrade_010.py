@@ -26,6 +26,8 @@ from archive.content import content_digest
 from tests.conftest import archive_digest, cess, crawl, path_of
 from tests.legacy import FIXTURE_DIR, FIXTURE_STEPS, NEXT_STEP, go_next, legacy_site, load_010_archive, replay
 
+pytestmark = pytest.mark.slow  # the 0.1.0 archive is upgraded, copied and crawled on
+
 CONTENTS = json.loads((FIXTURE_DIR / "contents.json").read_text(encoding="utf-8"))
 TABLES = tuple(CONTENTS["rows"])
 FIRST_REVISION = "0001"
