@@ -1,5 +1,5 @@
 """Export benchmark: time, size and peak memory of ``cess-archive export`` in every format, on generated
-archives of growing size. A benchmark, not a timed test (``tests/test_export_formats.py`` only bounds the
+archives of growing size. A benchmark, not a timed test (``tests/test_export_memory.py`` only bounds the
 memory growth).
 
 Run it from the repository root::
@@ -9,7 +9,7 @@ Run it from the repository root::
     .venv/bin/python benchmarks/exports.py --markdown         # the table in Markdown
 
 Each archive holds ``pages`` articles with two versions each, one capture per version (distinct raw
-bodies), written with plain inserts (``tests.test_export_formats.make_large_archive``). Every export is a
+bodies), written with plain inserts (``tests.builders.make_large_archive``). Every export is a
 separate run of the real console script with ``--all-versions``; its peak RSS is the process's
 ``ru_maxrss``.
 """
@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.test_export_formats import make_large_archive, run_measured
+from tests.builders import make_large_archive, run_measured
 
 TARGETS = ("jsonl", "json", "csv", "parquet", "warc", "dataset")
 

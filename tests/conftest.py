@@ -217,6 +217,17 @@ def archive_copy(archived, tmp_path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def site_archive(site, tmp_path_factory):
+    """The local copy crawled through several states (``tests.builders.build_site_archive``), once per session.
+
+    Tests never write to it.
+    """
+    from tests.builders import build_site_archive
+
+    return build_site_archive(site, tmp_path_factory.mktemp("site-archive"))
+
+
 def archive_digest(path: Path) -> str:
     """SHA-256 over an SQLite archive's file and its write-ahead log.
 

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from exports import FIELD_NAMES, FIELDS, SCHEMA_VERSION
-from tests.conftest import cess
-from tests.test_export_formats import (
+from tests.builders import (
     T0,
     HandMade,
     export_file,
@@ -24,6 +23,7 @@ from tests.test_export_formats import (
     json_validator,
     read_jsonl,
 )
+from tests.conftest import cess
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 DATASET_FILES = {
@@ -298,7 +298,7 @@ def test_docs_schemas_and_exports_cannot_drift(archive, tmp_path):
     assert header == ",".join(f'"{name}"' for name in FIELD_NAMES)
     assert pq.read_schema(outputs["parquet"]).names == list(FIELD_NAMES)
     assert pq.read_schema(outputs["parquet"]).remove_metadata().equals(arrow_schema().remove_metadata())
-    from tests.test_export_formats import warc_metadata
+    from tests.builders import warc_metadata
 
     warc = export_file(archive.url, tmp_path / "all.warc.gz", "warc", "--all-versions")
     assert all(list(r) == list(FIELD_NAMES) for linked in warc_metadata(warc).values() for r in linked)

@@ -28,8 +28,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.builders import make_large_archive, start_export, wait_for_part
 from tests.conftest import CLI, archive_digest, cess
-from tests.test_export_formats import _start_export, _wait_for_part, make_large_archive
 
 ENV = {k: v for k, v in os.environ.items() if k != "CESS_ARCHIVE_DB"}
 
@@ -365,8 +365,8 @@ def big_archive(tmp_path_factory) -> str:
 
 def test_the_temporary_of_a_killed_export_is_removed_by_the_next_one(big_archive, archive_copy, tmp_path):
     out = tmp_path / "out.jsonl"
-    proc = _start_export(big_archive, "--all-versions", "--format", "jsonl", "--output", str(out))
-    left = _wait_for_part(tmp_path, ".out.jsonl.", proc, min_bytes=64 * 1024)
+    proc = start_export(big_archive, "--all-versions", "--format", "jsonl", "--output", str(out))
+    left = wait_for_part(tmp_path, ".out.jsonl.", proc, min_bytes=64 * 1024)
     proc.kill()
     proc.communicate()
     assert proc.returncode == -signal.SIGKILL
@@ -381,8 +381,8 @@ def test_the_temporary_of_a_killed_export_is_removed_by_the_next_one(big_archive
 
 def test_the_temporary_of_a_killed_dataset_export_is_removed_by_the_next_one(big_archive, archive_copy, tmp_path):
     directory = tmp_path / "ds"
-    proc = _start_export(big_archive, "--all-versions", "--dataset", str(directory))
-    left = _wait_for_part(tmp_path, ".ds.", proc, min_bytes=64 * 1024)
+    proc = start_export(big_archive, "--all-versions", "--dataset", str(directory))
+    left = wait_for_part(tmp_path, ".ds.", proc, min_bytes=64 * 1024)
     proc.kill()
     proc.communicate()
     assert left.is_dir() and not directory.exists()
