@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import BaseSettings, Settings
 
+from crawler.settings import archive_settings
 from crawler.spiders.site import SiteSpider
 
 
@@ -24,21 +25,26 @@ class SettingError(ValueError):
     """A ``--set NAME=VALUE`` that would break the crawl; its message names the setting."""
 
 
-# Settings Scrapy reads as numbers although their default is an integer, and lists of status codes.
-FLOAT_SETTINGS = {
-    "DNS_TIMEOUT",
-    "DOWNLOAD_DELAY",
-    "DOWNLOAD_TIMEOUT",
-    "CLOSESPIDER_TIMEOUT",
-    "ARCHIVE_MAX_RUNTIME",
-    "ARCHIVE_EXTRACT_TIMEOUT",
-    "ARCHIVE_RETRY_AFTER_MAX",
-    "AUTOTHROTTLE_START_DELAY",
-    "AUTOTHROTTLE_MAX_DELAY",
-    "AUTOTHROTTLE_TARGET_CONCURRENCY",
+# Scrapy's own settings read as numbers although their default is an integer, as booleans or integers
+# without a default of that type, and lists of status codes (the archive's settings say their type in
+# crawler.settings).
+SCRAPY_TYPES = {
+    **dict.fromkeys(
+        (
+            "DNS_TIMEOUT",
+            "DOWNLOAD_DELAY",
+            "DOWNLOAD_TIMEOUT",
+            "CLOSESPIDER_TIMEOUT",
+            "AUTOTHROTTLE_START_DELAY",
+            "AUTOTHROTTLE_MAX_DELAY",
+            "AUTOTHROTTLE_TARGET_CONCURRENCY",
+        ),
+        float,
+    ),
+    "TELNETCONSOLE_ENABLED": bool,
+    "PERIODIC_LOG_STATS": bool,
+    "CONCURRENT_REQUESTS_PER_IP": int,
 }
-BOOL_SETTINGS = {"TELNETCONSOLE_ENABLED", "PERIODIC_LOG_STATS"}
-INT_SETTINGS = {"CONCURRENT_REQUESTS_PER_IP"}
 STATUS_LIST_SETTINGS = {"RETRY_HTTP_CODES", "HTTPERROR_ALLOWED_CODES", "HTTPCACHE_IGNORE_HTTP_CODES"}
 # Read by Scrapy without a default of their own, or by plugins under a family prefix: not unknown.
 EXTRA_KNOWN = {
@@ -64,37 +70,33 @@ KNOWN_PREFIXES = (
     "SPLASH_",
 )
 
-# Settings where some values hang or break the crawl: (lowest allowed, whether the lowest is allowed).
-RANGES: dict[str, tuple[float, bool]] = {
-    "CONCURRENT_REQUESTS": (1, True),
-    "CONCURRENT_REQUESTS_PER_DOMAIN": (1, True),
-    "CONCURRENT_REQUESTS_PER_IP": (0, True),
-    "CONCURRENT_ITEMS": (1, True),
-    "DOWNLOAD_DELAY": (0, True),
-    "DOWNLOAD_TIMEOUT": (0, False),
-    "DOWNLOAD_MAXSIZE": (0, True),
-    "DOWNLOAD_WARNSIZE": (0, True),
-    "DNS_TIMEOUT": (0, False),
-    "RETRY_TIMES": (0, True),
-    "DEPTH_LIMIT": (0, True),
-    "REDIRECT_MAX_TIMES": (0, True),
-    "AUTOTHROTTLE_START_DELAY": (0, True),
-    "AUTOTHROTTLE_MAX_DELAY": (0, True),
-    "AUTOTHROTTLE_TARGET_CONCURRENCY": (0, False),
-    "CLOSESPIDER_TIMEOUT": (0, True),
-    "ARCHIVE_EXTRACT_WORKERS": (0, True),
-    "ARCHIVE_EXTRACT_TIMEOUT": (0, False),
-    "ARCHIVE_MAX_RUNTIME": (0, False),
-    "ARCHIVE_RETRY_AFTER_MAX": (0, True),
-    "ARCHIVE_MAX_QUERY_VARIANTS": (0, True),
+# Scrapy's settings where some values hang or break the crawl (the archive's say theirs in crawler.settings).
+SCRAPY_AT_LEAST: dict[str, float] = {
+    "CONCURRENT_REQUESTS": 1,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+    "CONCURRENT_REQUESTS_PER_IP": 0,
+    "CONCURRENT_ITEMS": 1,
+    "DOWNLOAD_DELAY": 0,
+    "DOWNLOAD_MAXSIZE": 0,
+    "DOWNLOAD_WARNSIZE": 0,
+    "RETRY_TIMES": 0,
+    "DEPTH_LIMIT": 0,
+    "REDIRECT_MAX_TIMES": 0,
+    "AUTOTHROTTLE_START_DELAY": 0,
+    "AUTOTHROTTLE_MAX_DELAY": 0,
+    "CLOSESPIDER_TIMEOUT": 0,
 }
+SCRAPY_GREATER_THAN: dict[str, float] = {"DOWNLOAD_TIMEOUT": 0, "DNS_TIMEOUT": 0, "AUTOTHROTTLE_TARGET_CONCURRENCY": 0}
 
-# Chosen by options of `cess-archive crawl`, never by --set.
-RESERVED = {
-    "ARCHIVE_DB_URL": "choose the archive with --db URL (or $CESS_ARCHIVE_DB)",
-    "ARCHIVE_LOCK_HELD": "set by cess-archive crawl itself, which holds the archive's lock",
-}
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+TYPE_NAMES = {bool: "bool", int: "int", float: "float"}
+EXPECTED_WORDS = {
+    "bool": "a boolean (True/False, true/false or 1/0)",
+    "int": "an integer",
+    "float": "a number",
+    "dict": "a JSON object",
+    "list": "a comma-separated list",
+}
 
 
 def default_settings() -> Settings:
@@ -106,18 +108,12 @@ def default_settings() -> Settings:
 
 def _expected(name: str, default: object) -> str | None:
     """How a value of ``name`` is converted: "bool", "int", "float", "list", "dict", or None (a string)."""
-    if name in FLOAT_SETTINGS:
-        return "float"
-    if name in BOOL_SETTINGS:
-        return "bool"
-    if name in INT_SETTINGS:
-        return "int"
-    if isinstance(default, bool):
-        return "bool"
-    if isinstance(default, int):
-        return "int"
-    if isinstance(default, float):
-        return "float"
+    declared = archive_settings[name].type if name in archive_settings else SCRAPY_TYPES.get(name)
+    if declared is not None:
+        return TYPE_NAMES.get(declared)
+    for kind in (bool, int, float):  # bool first: a bool is an int
+        if isinstance(default, kind):
+            return TYPE_NAMES[kind]
     if isinstance(default, (list, tuple)):
         return "list"
     if isinstance(default, (dict, BaseSettings)):
@@ -125,30 +121,27 @@ def _expected(name: str, default: object) -> str | None:
     return None
 
 
-EXPECTED_WORDS = {
-    "bool": "a boolean (True/False, true/false or 1/0)",
-    "int": "an integer",
-    "float": "a number",
-    "dict": "a JSON object",
-    "list": "a comma-separated list",
-}
+def _bounds(name: str) -> tuple[float | None, float | None]:
+    """(at least, greater than): the values of ``name`` that work, where some hang or break the crawl."""
+    if name in archive_settings:
+        return archive_settings[name].at_least, archive_settings[name].greater_than
+    return SCRAPY_AT_LEAST.get(name), SCRAPY_GREATER_THAN.get(name)
 
 
 def check_setting(name: str, value: str, defaults: Settings) -> tuple[str, str | None]:
     """Checks one ``--set NAME=VALUE`` the way Scrapy will convert it (``getbool``, ``getint``, ``getfloat``,
-    ``getlist``, ``getdict`` by the type of its default), and its range where a bad value hangs or breaks
+    ``getlist``, ``getdict`` by the type of the setting), and its range where a bad value hangs or breaks
     the crawl. Returns the value to use and a warning (an unknown name), or raises :class:`SettingError`."""
     shown = f"--set {name}={value}"
-    if name in RESERVED:
-        raise SettingError(f"{shown}: not a setting to override here: {RESERVED[name]}")
+    archive_setting = archive_settings.get(name)
+    if archive_setting is not None and archive_setting.chosen_by:
+        raise SettingError(f"{shown}: not a setting to override here: {archive_setting.chosen_by}")
     known = name in defaults or name in EXTRA_KNOWN or name.startswith(KNOWN_PREFIXES)
-    warning = None
     if not known:
         names = sorted(set(defaults.attributes) | EXTRA_KNOWN)
         close = difflib.get_close_matches(name.upper(), names, n=1, cutoff=0.75)
         hint = f"did you mean {close[0]}?" if close else "passed to Scrapy as given"
-        warning = f"{shown}: unknown setting ({hint})"
-        return value, warning
+        return value, f"{shown}: unknown setting ({hint})"
     if name == "LOG_LEVEL":
         if value.strip().upper() not in LOG_LEVELS:
             raise SettingError(f"{shown}: expected one of {', '.join(LOG_LEVELS)}")
@@ -176,12 +169,14 @@ def check_setting(name: str, value: str, defaults: Settings) -> tuple[str, str |
             raise SettingError(f"{shown}: expected a comma-separated list of HTTP status codes") from None
         if any(not 100 <= code <= 599 for code in codes):
             raise SettingError(f"{shown}: HTTP status codes are between 100 and 599")
-    if name in RANGES and isinstance(converted, (int, float)) and not isinstance(converted, bool):
-        lowest, inclusive = RANGES[name]
-        if not math.isfinite(converted) or converted < lowest or (converted == lowest and not inclusive):
-            bound = f"of at least {lowest:g}" if inclusive else f"greater than {lowest:g}"
-            raise SettingError(f"{shown}: expected {'an integer' if expected == 'int' else 'a number'} {bound}")
-    return value, warning
+    at_least, greater_than = _bounds(name)
+    if isinstance(converted, (int, float)) and not isinstance(converted, bool):
+        number = "an integer" if expected == "int" else "a number"
+        if at_least is not None and not (math.isfinite(converted) and converted >= at_least):
+            raise SettingError(f"{shown}: expected {number} of at least {at_least:g}")
+        if greater_than is not None and not (math.isfinite(converted) and converted > greater_than):
+            raise SettingError(f"{shown}: expected {number} greater than {greater_than:g}")
+    return value, None
 
 
 def check_overrides(overrides: dict[str, str]) -> tuple[dict[str, str], list[str]]:

@@ -32,6 +32,7 @@ from archive.store import MAX_RUNTIME, NOTHING_FETCHED, abandon_stale_runs, desc
 
 from .extraction import to_content
 from .items import FetchFailure, GoneItem, NotModifiedItem, PageItem, RedirectItem
+from .settings import read_setting
 from .sources import get_source
 from .urls import UrlRules
 from .workers import ExtractionPool
@@ -60,8 +61,8 @@ class ExtractPipeline:
         settings = crawler.settings
         pipeline = cls(
             crawler.stats,
-            settings.getint("ARCHIVE_EXTRACT_WORKERS", 2),
-            settings.getfloat("ARCHIVE_EXTRACT_TIMEOUT", 60.0),
+            read_setting(settings, "ARCHIVE_EXTRACT_WORKERS"),
+            read_setting(settings, "ARCHIVE_EXTRACT_TIMEOUT"),
         )
         crawler.signals.connect(pipeline.spider_opened, signal=signals.spider_opened)
         return pipeline
@@ -135,11 +136,11 @@ class ExtractPipeline:
 class ArchivePipeline:
     """Stores captures and versions, and keeps the run record up to date."""
 
-    def __init__(self, crawler, db_url: str | None):
+    def __init__(self, crawler, db_url: str | None, lock_held: bool):
         self.crawler = crawler
         self.db_url = db_url
         self.stats = crawler.stats
-        self.lock_held = crawler.settings.getbool("ARCHIVE_LOCK_HELD", False)
+        self.lock_held = lock_held
         self.exit_stack = contextlib.ExitStack()
         self.engine = None
         self.Session = None
@@ -149,9 +150,9 @@ class ArchivePipeline:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        if not settings.getbool("ARCHIVE_ENABLED", True):
+        if not read_setting(settings, "ARCHIVE_ENABLED"):
             raise NotConfigured("ARCHIVE_ENABLED is off")
-        pipeline = cls(crawler, settings.get("ARCHIVE_DB_URL"))
+        pipeline = cls(crawler, read_setting(settings, "ARCHIVE_DB_URL"), read_setting(settings, "ARCHIVE_LOCK_HELD"))
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 

@@ -26,6 +26,7 @@ from archive.query import KnownPage, known_pages
 from ..discovery import parse_feed, parse_sitemap, sitemaps_in_robots
 from ..items import FetchFailure, GoneItem, NotModifiedItem, PageItem, RedirectItem
 from ..middlewares import network_error_kind, quiet_network_errors
+from ..settings import read_setting
 from ..sources import DEFAULT_SOURCE, get_source
 from ..urls import UrlRules
 
@@ -88,7 +89,7 @@ class SiteSpider(scrapy.Spider):
         ``CLOSESPIDER_TIMEOUT``, which closes the spider gracefully (reason ``closespider_timeout``) once
         that time has passed. A shorter ``CLOSESPIDER_TIMEOUT`` set explicitly is kept."""
         super().update_settings(settings)
-        max_runtime = settings.getfloat("ARCHIVE_MAX_RUNTIME", 0.0)
+        max_runtime = read_setting(settings, "ARCHIVE_MAX_RUNTIME")
         if max_runtime <= 0:
             return
         current = settings.getfloat("CLOSESPIDER_TIMEOUT", 0.0)
@@ -100,6 +101,10 @@ class SiteSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.archive_enabled = read_setting(settings, "ARCHIVE_ENABLED")
+        spider.conditional = read_setting(settings, "ARCHIVE_CONDITIONAL")
+        spider.max_query_variants = read_setting(settings, "ARCHIVE_MAX_QUERY_VARIANTS")
         quiet_network_errors()
         return spider
 
@@ -153,9 +158,9 @@ class SiteSpider(scrapy.Spider):
 
     def known_pages(self) -> list[KnownPage]:
         """The archived pages of this source on this origin: revisited so removals and moves are seen."""
-        if not self.settings.getbool("ARCHIVE_ENABLED", True):
+        if not self.archive_enabled:
             return []
-        engine = make_engine(self.settings.get("ARCHIVE_DB_URL"))
+        engine = make_engine(read_setting(self.settings, "ARCHIVE_DB_URL"))
         try:
             with make_sessionmaker(engine)() as session:
                 pages = known_pages(session, self.source.name)
@@ -166,7 +171,7 @@ class SiteSpider(scrapy.Spider):
     def _revisit_request(self, page: KnownPage) -> scrapy.Request | None:
         """A request for an archived page, conditional on its last capture when it is live."""
         request = self._page_request(page.url, KNOWN_PRIORITY)
-        if request is None or page.status != "live" or not self.settings.getbool("ARCHIVE_CONDITIONAL", True):
+        if request is None or page.status != "live" or not self.conditional:
             return request
         headers = {}
         if page.etag:
@@ -223,7 +228,7 @@ class SiteSpider(scrapy.Spider):
         seen = self.query_variants.setdefault(parts.path, set())
         if parts.query in seen:
             return True
-        if len(seen) >= self.settings.getint("ARCHIVE_MAX_QUERY_VARIANTS", 5):
+        if len(seen) >= self.max_query_variants:
             self.crawler.stats.inc_value("archive/skipped/query_variants")
             return False
         seen.add(parts.query)
