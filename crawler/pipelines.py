@@ -16,7 +16,6 @@ from archive import (
     Fetched,
     Outcome,
     finish_run,
-    make_engine,
     make_sessionmaker,
     record_capture,
     record_error,
@@ -26,12 +25,12 @@ from archive import (
     start_run,
 )
 from archive.duplicates import mark_duplicates
-from archive.locking import crawl_lock
 from archive.models import Run
-from archive.store import MAX_RUNTIME, NOTHING_FETCHED, abandon_stale_runs, describe_outcome, fetched_nothing
+from archive.store import MAX_RUNTIME, NOTHING_FETCHED, describe_outcome, fetched_nothing
 
 from .extraction import to_content
 from .items import FetchFailure, GoneItem, NotModifiedItem, PageItem, RedirectItem
+from .runner import archive_engine, claimed_archive
 from .settings import read_setting
 from .sources import get_source
 from .urls import UrlRules
@@ -136,13 +135,11 @@ class ExtractPipeline:
 class ArchivePipeline:
     """Stores captures and versions, and keeps the run record up to date."""
 
-    def __init__(self, crawler, db_url: str | None, lock_held: bool):
+    def __init__(self, crawler, lock_held: bool):
         self.crawler = crawler
-        self.db_url = db_url
         self.stats = crawler.stats
         self.lock_held = lock_held
         self.exit_stack = contextlib.ExitStack()
-        self.engine = None
         self.Session = None
         self.run_id: int | None = None
         self.pending_redirects: list[RedirectItem] = []
@@ -152,17 +149,15 @@ class ArchivePipeline:
         settings = crawler.settings
         if not read_setting(settings, "ARCHIVE_ENABLED"):
             raise NotConfigured("ARCHIVE_ENABLED is off")
-        pipeline = cls(crawler, read_setting(settings, "ARCHIVE_DB_URL"), read_setting(settings, "ARCHIVE_LOCK_HELD"))
+        pipeline = cls(crawler, read_setting(settings, "ARCHIVE_LOCK_HELD"))
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
     def open_spider(self):
-        self.engine = make_engine(self.db_url)
-        self.Session = make_sessionmaker(self.engine)
-        if not self.lock_held:  # started by `scrapy crawl` or Scrapyd: take the archive's lock here
-            self.exit_stack.enter_context(crawl_lock(self.engine))
-            with self.Session.begin() as session:
-                abandon_stale_runs(session)
+        engine = archive_engine(self.crawler)
+        self.Session = make_sessionmaker(engine)
+        if not self.lock_held:  # started by `scrapy crawl` or Scrapyd: claim the archive here
+            self.exit_stack.enter_context(claimed_archive(engine))
         with self.Session.begin() as session:
             source = getattr(self.crawler.spider, "source", None)
             run = start_run(session, source.name if source else "unknown", source.base_url if source else None)
@@ -284,5 +279,4 @@ class ArchivePipeline:
             run = finish_run(session, self.run_id, status, finish_reason, stats=self._stats_snapshot())
             outcome = describe_outcome(run)
         self.exit_stack.close()
-        self.engine.dispose()
         logger.info("crawl run %s %s (%s)", self.run_id, status, outcome or finish_reason)

@@ -14,7 +14,7 @@ import pytest
 from scrapy.settings import Settings
 
 import crawler.settings
-from cess_archive.crawling import SettingError, check_overrides, default_settings
+from crawler.runner import SettingError, check_overrides, default_settings
 from crawler.settings import archive_settings, read_setting
 
 ROOT = Path(__file__).resolve().parent.parent

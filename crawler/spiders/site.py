@@ -20,14 +20,15 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
-from archive import make_engine, make_sessionmaker
+from archive import make_sessionmaker
 from archive.query import KnownPage, known_pages
 
 from ..discovery import parse_feed, parse_sitemap, sitemaps_in_robots
 from ..items import FetchFailure, GoneItem, NotModifiedItem, PageItem, RedirectItem
 from ..middlewares import network_error_kind, quiet_network_errors
+from ..runner import archive_engine
 from ..settings import read_setting
-from ..sources import DEFAULT_SOURCE, get_source
+from ..sources import DEFAULT_SOURCE, Source, get_source
 from ..urls import UrlRules
 
 logger = logging.getLogger(__name__)
@@ -66,18 +67,23 @@ def headers_dict(response: Response) -> dict[str, str]:
 
 
 class SiteSpider(scrapy.Spider):
+    """Crawls one source. Its arguments name the source (``source``, ``sources_file``, ``base_url``, as
+    ``scrapy crawl site -a …`` and Scrapyd give them), or ``source`` is the :class:`Source` itself, already
+    resolved (``cess-archive crawl``). The source and its URL rules (:attr:`rules`) are resolved once, here,
+    and the pipelines use the spider's."""
+
     name = "site"
 
     def __init__(
         self,
-        source: str = DEFAULT_SOURCE,
+        source: str | Source = DEFAULT_SOURCE,
         base_url: str | None = None,
         sources_file: str | None = None,
         *args,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
-        self.source = get_source(source, sources_file, base_url)
+        self.source = source if isinstance(source, Source) else get_source(source, sources_file, base_url)
         self.rules = UrlRules.for_source(self.source)
         self.links = LinkExtractor(tags=("a", "area", "link"), attrs=("href",), unique=True)
         self.query_variants: dict[str, set[str]] = {}
@@ -160,12 +166,8 @@ class SiteSpider(scrapy.Spider):
         """The archived pages of this source on this origin: revisited so removals and moves are seen."""
         if not self.archive_enabled:
             return []
-        engine = make_engine(read_setting(self.settings, "ARCHIVE_DB_URL"))
-        try:
-            with make_sessionmaker(engine)() as session:
-                pages = known_pages(session, self.source.name)
-        finally:
-            engine.dispose()
+        with make_sessionmaker(archive_engine(self.crawler))() as session:
+            pages = known_pages(session, self.source.name)
         return [page for page in pages if self.rules.is_own(page.url)]
 
     def _revisit_request(self, page: KnownPage) -> scrapy.Request | None:

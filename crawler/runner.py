@@ -1,24 +1,36 @@
-"""Running one crawl in this process with Scrapy, and checking its settings before it starts."""
+"""Running a crawl: the settings it starts from, the archive's crawl lock, and the crawl's one engine on it.
+
+``cess-archive crawl`` checks its ``--set`` overrides here (:func:`check_overrides`, the way Scrapy will read
+them) and calls :func:`run_crawl`, which runs the ``site`` spider in this process and returns the run it
+recorded. Whoever starts the crawl, the archive is claimed the same way (:func:`claimed_archive`: the crawl
+lock, then runs left "running" by a dead process marked aborted): by :func:`run_crawl`, or by the archive
+pipeline when the crawl was started by ``scrapy crawl`` or Scrapyd. The spider and the pipeline share one
+engine on the archive (:func:`archive_engine`).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import math
-from dataclasses import dataclass
+import weakref
+from collections.abc import Iterator
 
-from scrapy.crawler import CrawlerProcess
+from scrapy import signals
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import BaseSettings, Settings
+from sqlalchemy import Engine
 
-from crawler.settings import archive_settings
-from crawler.spiders.site import SiteSpider
+from archive import make_engine, make_sessionmaker
+from archive.locking import crawl_lock
+from archive.models import Run
+from archive.store import abandon_stale_runs
 
+from .settings import archive_settings, read_setting
+from .sources import Source
 
-@dataclass(frozen=True)
-class CrawlOutcome:
-    run_id: int | None
-    finish_reason: str | None
-    stats: dict
+# -- the crawl's settings: --set overrides, checked before anything starts -------------------------------------
 
 
 class SettingError(ValueError):
@@ -190,22 +202,63 @@ def check_overrides(overrides: dict[str, str]) -> tuple[dict[str, str], list[str
     return checked, warnings
 
 
-def crawl_settings(overrides: dict[str, str], db_url: str, log_level: str | None) -> Settings:
+def crawl_settings(overrides: dict[str, str], db_url: str, log_level: str | None = None) -> Settings:
+    """The settings of a crawl that :func:`run_crawl` runs: the project's, ``overrides`` over them, the
+    archive at ``db_url``, whose lock the runner holds."""
     settings = default_settings()
     for name, value in overrides.items():
         settings.set(name, value, priority="cmdline")
     settings.set("ARCHIVE_DB_URL", db_url, priority="cmdline")
+    settings.set("ARCHIVE_LOCK_HELD", True, priority="cmdline")
     if log_level:
         settings.set("LOG_LEVEL", log_level.upper(), priority="cmdline")
+    settings.set("LOG_INSTALL_ROOT_HANDLER", True, priority="cmdline")
     return settings
 
 
-def run_crawl(settings: Settings, *, source: str, base_url: str | None, sources_file: str | None) -> CrawlOutcome:
-    """Runs the site spider to completion (blocking) and returns what it recorded."""
-    settings.set("LOG_INSTALL_ROOT_HANDLER", True, priority="cmdline")
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(SiteSpider)
-    process.crawl(crawler, source=source, base_url=base_url, sources_file=sources_file)
-    process.start()
-    stats = crawler.stats.get_stats() if crawler.stats else {}
-    return CrawlOutcome(run_id=stats.get("archive/run_id"), finish_reason=stats.get("finish_reason"), stats=stats)
+# -- the archive: one engine per crawl, claimed by the crawl's lock --------------------------------------------
+
+_engines: weakref.WeakKeyDictionary[Crawler, Engine] = weakref.WeakKeyDictionary()
+
+
+def archive_engine(crawler: Crawler) -> Engine:
+    """The crawl's one engine on the archive, shared by the spider and the pipeline: the one :func:`run_crawl`
+    was given, or else one on ``ARCHIVE_DB_URL``, made on first use and disposed of when the crawl ends."""
+    engine = _engines.get(crawler)
+    if engine is None:
+        engine = _engines[crawler] = make_engine(read_setting(crawler.settings, "ARCHIVE_DB_URL"))
+        crawler.signals.connect(lambda: engine.dispose(), signal=signals.engine_stopped, weak=False)
+    return engine
+
+
+@contextlib.contextmanager
+def claimed_archive(engine: Engine) -> Iterator[None]:
+    """Holds the archive's crawl lock for the block (:class:`archive.locking.ArchiveLocked` when another crawl
+    has it), after marking runs left "running" as aborted: with the lock held, their processes are dead."""
+    with crawl_lock(engine):
+        with make_sessionmaker(engine).begin() as session:
+            abandon_stale_runs(session)
+        yield
+
+
+def run_crawl(engine: Engine, source: Source, overrides: dict[str, str], log_level: str | None = None) -> Run | None:
+    """Crawls ``source`` into the archive behind ``engine``, in this process, to the end (blocking).
+
+    ``overrides`` are settings already checked by :func:`check_overrides`. The archive is claimed for the
+    whole crawl (:class:`archive.locking.ArchiveLocked` when another crawl has it). Returns the run the crawl
+    recorded, or None when it could not start (the log says why).
+    """
+    from .spiders.site import SiteSpider  # the spider imports this module for archive_engine
+
+    db_url = engine.url.render_as_string(hide_password=False)
+    with claimed_archive(engine):
+        process = CrawlerProcess(crawl_settings(overrides, db_url, log_level))
+        crawler = process.create_crawler(SiteSpider)
+        _engines[crawler] = engine
+        process.crawl(crawler, source=source)
+        process.start()
+        run_id = crawler.stats.get_value("archive/run_id") if crawler.stats else None
+        if run_id is None:
+            return None
+        with make_sessionmaker(engine)() as session:
+            return session.get_one(Run, run_id)
