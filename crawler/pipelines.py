@@ -1,7 +1,9 @@
 """Item pipelines: clean each fetched page, then version it into the archive.
 
-``ExtractPipeline`` turns the raw response into archive ``Content`` with the pure cleaning core.
-``ArchivePipeline`` records the crawl run and stores every capture, one transaction per page.
+``ExtractPipeline`` turns the raw response into archive ``Content`` with the pure cleaning core, and settles
+the page's identity once its canonical URL is known. ``ArchivePipeline`` records the crawl run and stores
+every capture, one transaction per page. Both work with what the spider resolved (its source and URL
+rules) and the crawl's one engine on the archive (:func:`crawler.runner.archive_engine`).
 """
 
 from __future__ import annotations
@@ -32,7 +34,6 @@ from .extraction import to_content
 from .items import FetchFailure, GoneItem, NotModifiedItem, PageItem, RedirectItem
 from .runner import archive_engine, claimed_archive
 from .settings import read_setting
-from .sources import get_source
 from .urls import UrlRules
 from .workers import ExtractionPool
 
@@ -45,30 +46,27 @@ class PageFailed(DropItem):
 
 class ExtractPipeline:
     """Cleans the page in a worker process (``ARCHIVE_EXTRACT_WORKERS``, with a hard per-page timeout of
-    ``ARCHIVE_EXTRACT_TIMEOUT`` seconds) and decides its canonical URL."""
+    ``ARCHIVE_EXTRACT_TIMEOUT`` seconds) and decides its identity from its canonical URL."""
 
-    def __init__(self, stats, workers: int, timeout: float):
+    def __init__(self, stats, rules: UrlRules, workers: int, timeout: float):
         self.stats = stats
+        self.rules = rules
         self.workers = workers
         self.timeout = timeout
         self.pool: ExtractionPool | None = None
-        self.rules: UrlRules | None = None
-        self.source = None
 
     @classmethod
     def from_crawler(cls, crawler):
+        rules = getattr(crawler.spider, "rules", None)
+        if not isinstance(rules, UrlRules):
+            raise NotConfigured("the spider crawls no source (it has no URL rules)")
         settings = crawler.settings
-        pipeline = cls(
+        return cls(
             crawler.stats,
+            rules,
             read_setting(settings, "ARCHIVE_EXTRACT_WORKERS"),
             read_setting(settings, "ARCHIVE_EXTRACT_TIMEOUT"),
         )
-        crawler.signals.connect(pipeline.spider_opened, signal=signals.spider_opened)
-        return pipeline
-
-    def spider_opened(self, spider):
-        self.rules = getattr(spider, "rules", None)
-        self.source = getattr(spider, "source", None)
 
     def open_spider(self):
         self.pool = ExtractionPool(self.workers, self.timeout)
@@ -77,34 +75,10 @@ class ExtractPipeline:
         if self.pool is not None:
             self.pool.close()
 
-    def _rules(self, item: PageItem) -> UrlRules:
-        if self.rules is None:
-            self.rules = UrlRules.for_source(get_source(item.source))
-        return self.rules
-
-    def _page_url(self, item: PageItem, canonical: str | None) -> str:
-        """The page's identity: its ``rel=canonical`` when that is a content URL of the same site.
-
-        A canonical pointing off the site, at a listing or at an excluded URL (a template that names the
-        home page as every page's canonical) is ignored: the fetched URL, normalised, is used instead.
-        """
-        rules = self._rules(item)
-        fetched = rules.normalize(item.url) or item.url
-        if canonical:
-            normalized = rules.normalize(canonical)
-            if normalized and rules.is_own(normalized) and self.source_kind(normalized) in ("article", "page"):
-                return normalized
-            logger.debug("ignoring canonical %s of %s", canonical, item.url)
-        return fetched
-
-    def source_kind(self, url: str) -> str:
-        return self.source.kind_of(url) if self.source is not None else "page"
-
-    def _translations(self, item: PageItem, alternates: dict[str, str]) -> dict[str, str]:
-        rules = self._rules(item)
+    def _translations(self, alternates: dict[str, str]) -> dict[str, str]:
         found = {}
         for language, url in sorted(alternates.items()):
-            normalized = rules.normalize(url)
+            normalized = self.rules.normalize(url)
             if normalized:
                 found[language] = normalized
         return found
@@ -118,13 +92,10 @@ class ExtractPipeline:
             logger.error("extraction failed for %s: %s", item.url, extraction.error)
             self.stats.inc_value("archive/extraction/failed")
             item.error = extraction.error
-            item.page_url = self._page_url(item, None)
             return item
-        item.page_url = self._page_url(item, record.canonical_url)
-        if item.page_url != (self.rules.normalize(item.url) if self.rules else item.url):
-            item.kind = self.source_kind(item.page_url)
+        item.page_url, item.kind = self.rules.identity(item.url, record.canonical_url)
         if record.text.strip():
-            item.content = to_content(record, self._translations(item, record.translations))
+            item.content = to_content(record, self._translations(record.translations))
             self.stats.inc_value(f"archive/extraction/{record.template}")
         else:
             logger.warning("no text extracted from %s", item.url)
@@ -222,7 +193,7 @@ class ArchivePipeline:
                 run_id=self.run_id,
                 source=item.source,
                 kind=item.kind,
-                page_url=item.page_url or item.url,
+                page_url=item.page_url,
                 fetched=fetched,
                 content=item.content,
                 error=item.error,

@@ -9,6 +9,7 @@ crawl claims the archive. Whole crawls are in ``test_crawl*.py``, ``test_locking
 from __future__ import annotations
 
 import pytest
+from scrapy import Spider
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 from sqlalchemy import select
@@ -48,11 +49,28 @@ def db_settings(tmp_path) -> dict:
 # -- the source: resolved once, shared ------------------------------------------------------------------------
 
 
+def test_the_source_is_read_once_per_crawl_and_the_pipeline_uses_the_spider_s_rules(monkeypatch):
+    reads = []
+    load_sources = crawler.sources.load_sources
+    monkeypatch.setattr(crawler.sources, "load_sources", lambda path=None: reads.append(path) or load_sources(path))
+    site = site_crawler()
+    pipeline = ExtractPipeline.from_crawler(site)
+    assert reads == [None]
+    assert pipeline.rules is site.spider.rules
+    assert site.spider.rules.source is site.spider.source
+    assert site.spider.source.base_url == LOCAL
+
+
 def test_a_source_already_resolved_is_taken_as_it_is(monkeypatch):
     source = get_source("anne-genetet", base_url=LOCAL)
     monkeypatch.setattr(crawler.sources, "load_sources", lambda path=None: pytest.fail("read again"))
     site = site_crawler(source=source)
     assert site.spider.source is source
+
+
+def test_without_a_source_s_rules_extraction_is_off():
+    with pytest.raises(NotConfigured, match="no URL rules"):
+        ExtractPipeline.from_crawler(get_crawler(Spider))
 
 
 # -- settings: read once, defaults from the registry ------------------------------------------------------

@@ -28,7 +28,7 @@ from ..items import FetchFailure, GoneItem, NotModifiedItem, PageItem, RedirectI
 from ..middlewares import network_error_kind, quiet_network_errors
 from ..runner import archive_engine
 from ..settings import read_setting
-from ..sources import DEFAULT_SOURCE, Source, get_source
+from ..sources import CONTENT_KINDS, DEFAULT_SOURCE, Source, get_source
 from ..urls import UrlRules
 
 logger = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ class SiteSpider(scrapy.Spider):
     ):
         super().__init__(*args, **kwargs)
         self.source = source if isinstance(source, Source) else get_source(source, sources_file, base_url)
-        self.rules = UrlRules.for_source(self.source)
+        self.rules = UrlRules(self.source)
         self.links = LinkExtractor(tags=("a", "area", "link"), attrs=("href",), unique=True)
         self.query_variants: dict[str, set[str]] = {}
         self.reported_fetch_errors: set[str] = set()
@@ -315,10 +315,9 @@ class SiteSpider(scrapy.Spider):
         if not isinstance(response, HtmlResponse):
             self.crawler.stats.inc_value("archive/skipped/not_html")
             return
-        url = self.rules.normalize(response.url) or response.url
-        kind = self.source.kind_of(url)
-        if kind in ("article", "page"):
-            yield self._page_item(response, kind)
+        page_url, kind = self.rules.identity(response.url)
+        if kind in CONTENT_KINDS:
+            yield self._page_item(response, page_url, kind)
         if not self.source.follow_links and kind != "listing":
             return
         for link in self.links.extract_links(response):
@@ -335,14 +334,14 @@ class SiteSpider(scrapy.Spider):
             return
         source_url = self.rules.normalize(response.url) or response.url
         permanent = response.status in PERMANENT_REDIRECTS
-        if permanent and self.source.kind_of(target) in ("article", "page") and target != source_url:
+        if permanent and self.source.kind_of(target) in CONTENT_KINDS and target != source_url:
             yield RedirectItem(source=self.source.name, from_url=source_url, to_url=target, status=response.status)
         request = self._page_request(target, LINK_PRIORITY)
         if request is not None:
             # only a permanent redirect makes the old URL another name of the target page
             yield request.replace(meta={**request.meta, "redirected_from": source_url}) if permanent else request
 
-    def _page_item(self, response: Response, kind: str) -> PageItem:
+    def _page_item(self, response: Response, page_url: str, kind: str) -> PageItem:
         redirects = response.meta.get("redirect_urls", [])
         if response.meta.get("redirected_from"):
             redirects = [response.meta["redirected_from"], *redirects]
@@ -353,6 +352,7 @@ class SiteSpider(scrapy.Spider):
             kind=kind,
             requested_url=requested,
             url=response.url,
+            page_url=page_url,
             status=response.status,
             headers=headers_dict(response),
             body=response.body,
