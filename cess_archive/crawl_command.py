@@ -1,11 +1,11 @@
 """``cess-archive crawl``: the one command a scheduler runs.
 
-Every input is checked before anything starts (``--set`` values the way Scrapy will read them, the base URL,
-the source, ``--log-file``, ``--max-runtime``): a bad one is one line on stderr and exit status 2, and the
-archive is not touched. Then the command takes the archive's crawl lock (a second run exits at once with
-status 4), marks runs left "running" by a dead process as aborted, runs the crawl, and prints one summary
-line (or JSON with ``--json``). A run that could fetch nothing is recorded as ``failed`` (exit 3); one
-stopped by a signal or by its maximum run time as ``interrupted`` (exit 5). Exit statuses are listed in
+Every input is checked before anything starts (``--set`` values the way the crawler will read them, the
+base URL, the source, ``--log-file``, ``--max-runtime``): a bad one is one line on stderr and exit status 2,
+and the archive is not touched. Then :func:`crawler.runner.run_crawl` runs the crawl under the archive's
+crawl lock (a second run exits at once with status 4), and the command prints one summary line (or JSON
+with ``--json``). A run that could fetch nothing is recorded as ``failed`` (exit 3); one stopped by a
+signal or by its maximum run time as ``interrupted`` (exit 5). Exit statuses are listed in
 ``cess_archive.errors``.
 """
 
@@ -20,12 +20,10 @@ from urllib.parse import urlsplit
 
 import click
 
-from archive import make_sessionmaker
-from archive.locking import ArchiveLocked, crawl_lock
-from archive.models import Run
-from archive.store import abandon_stale_runs, describe_outcome, error_kinds
+from archive.locking import ArchiveLocked
+from archive.store import describe_outcome, error_kinds
 
-from .access import DB_HELP, open_archive
+from .access import DB_HELP, opened_archive
 from .errors import EXIT_CANNOT_RUN, EXIT_LOCKED, CliError
 from .runs_command import run_exit_status, run_record
 
@@ -129,7 +127,7 @@ def check_log_file(path: str, shown: str | None = None) -> None:
         raise CliError(f"{shown}: cannot append to it: {exc.strerror or exc}") from None
 
 
-def summary_line(run: Run) -> str:
+def summary_line(run) -> str:
     counts = (
         f"fetched {run.fetched}, new pages {run.new_pages}, new versions {run.new_versions}, "
         f"unchanged {run.unchanged}, not modified {run.not_modified}, errors {run.errors}"
@@ -145,7 +143,7 @@ def summary_line(run: Run) -> str:
 def checked_overrides(sets: tuple[str, ...], max_runtime: float | None, log_file: str | None) -> dict[str, str]:
     """The ``--set`` overrides, checked, with ``--max-runtime`` and ``--log-file`` added; warnings (unknown
     setting names) are printed once everything is known to be valid."""
-    from .crawling import SettingError, check_overrides
+    from crawler.runner import SettingError, check_overrides
 
     try:
         overrides, warnings = check_overrides(parse_sets(sets))
@@ -158,7 +156,6 @@ def checked_overrides(sets: tuple[str, ...], max_runtime: float | None, log_file
         overrides["LOG_FILE"] = log_file
     if max_runtime is not None:
         overrides["ARCHIVE_MAX_RUNTIME"] = repr(max_runtime)
-    overrides["ARCHIVE_LOCK_HELD"] = "True"
     for warning in warnings:
         click.echo(f"cess-archive: warning: {warning}", err=True)
     return overrides
@@ -186,39 +183,25 @@ def checked_overrides(sets: tuple[str, ...], max_runtime: float | None, log_file
 @click.option("--json", "as_json", is_flag=True, help="Print the run's summary as JSON.")
 def crawl(source, sources_file, base_url, db, sets, max_runtime, log_level, log_file, as_json):
     """Run one crawl of a source into the archive."""
+    from crawler.runner import run_crawl
     from crawler.sources import SourceError, get_source
-
-    from .crawling import crawl_settings, run_crawl
 
     if base_url is not None:
         check_base_url(base_url)
     try:
-        get_source(source, sources_file, base_url)
+        crawled = get_source(source, sources_file, base_url)
     except SourceError as exc:
         raise CliError(str(exc)) from None
     except UnicodeDecodeError:
         raise CliError(f"sources file {sources_file} is not UTF-8 text") from None
     overrides = checked_overrides(sets, max_runtime, log_file)
-    engine = open_archive(db, must_exist=False)
-    db_url = engine.url.render_as_string(hide_password=False)  # the checked form, for the pipeline
-    try:
-        with crawl_lock(engine):
-            with make_sessionmaker(engine).begin() as session:
-                abandon_stale_runs(session)
-            outcome = run_crawl(
-                crawl_settings(overrides, db_url, log_level),
-                source=source,
-                base_url=base_url,
-                sources_file=sources_file,
-            )
-            if outcome.run_id is None:
-                raise CliError("the crawl could not start (see the log)", EXIT_CANNOT_RUN)
-            with make_sessionmaker(engine)() as session:
-                run = session.get_one(Run, outcome.run_id)
-    except ArchiveLocked as exc:
-        raise CliError(f"{exc}: not starting a second one", EXIT_LOCKED) from None
-    finally:
-        engine.dispose()
+    with opened_archive(db, must_exist=False) as engine:
+        try:
+            run = run_crawl(engine, crawled, overrides, log_level)
+        except ArchiveLocked as exc:
+            raise CliError(f"{exc}: not starting a second one", EXIT_LOCKED) from None
+    if run is None:
+        raise CliError("the crawl could not start (see the log)", EXIT_CANNOT_RUN)
     status = run_exit_status(run)
     click.echo(json.dumps(run_record(run, status), ensure_ascii=False) if as_json else summary_line(run))
     if run.status == "failed":

@@ -389,7 +389,7 @@ def reprocess(source, db):
     Where the cleaned content changes, a version marked as an extractor change is added (never reported as
     an edit by the organisation); where nothing changes, nothing is created. Raw captures are not modified.
     """
-    from .reprocessing import reprocess_archive
+    from crawler.reprocessing import reprocess_archive
 
     if source is not None:  # checked on a read-only archive: a bad name changes nothing
         with _open(db) as engine, make_sessionmaker(engine)() as session:

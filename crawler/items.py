@@ -9,18 +9,21 @@ from typing import Any
 
 @dataclass
 class PageItem:
-    """A fetched content page; the extraction pipeline fills ``content`` or ``error``."""
+    """A fetched content page; the extraction pipeline fills ``content`` or ``error``.
+
+    ``page_url`` and ``kind`` are the page's identity (:meth:`crawler.urls.UrlRules.identity`): the spider
+    decides it from the fetched URL, and the extraction pipeline again once the page's canonical is known."""
 
     source: str
     kind: str
     requested_url: str
     url: str
+    page_url: str
     status: int
     headers: dict[str, str]
     body: bytes
     fetched_at: datetime
     aliases: list[str] = field(default_factory=list)
-    page_url: str | None = None
     content: Any = None
     error: str | None = None
 

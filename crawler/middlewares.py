@@ -3,7 +3,8 @@
 Scrapy's own retry middleware retries at once. A server that says how long to wait should be obeyed: this
 middleware waits that long (at most ``ARCHIVE_RETRY_AFTER_MAX`` seconds) before the retry, and counts it
 with the usual retry stats (``retry/count``, ``retry/reason_count/...``). Without the header, or past the
-cap, it leaves the answer to the standard retry middleware.
+cap, it leaves the answer to the standard retry middleware. ``ARCHIVE_RETRY_AFTER_ENABLED`` off (or
+``RETRY_ENABLED`` off) leaves every answer to it.
 
 A request that fails on the network (connection refused, DNS, timeouts, lost connections) is reported as
 one line, ``cannot fetch URL: connection refused``, never with a traceback: :func:`network_error_kind`
@@ -21,6 +22,8 @@ from urllib.parse import urlsplit
 
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import NotConfigured
+
+from .settings import read_setting
 
 logger = logging.getLogger(__name__)
 
@@ -52,9 +55,11 @@ class RetryAfterMiddleware:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        if not settings.getbool("RETRY_ENABLED") or not settings.getbool("ARCHIVE_RETRY_AFTER_ENABLED", True):
-            raise NotConfigured("retries or Retry-After handling are off")
-        return cls(crawler, settings.getfloat("ARCHIVE_RETRY_AFTER_MAX", 120.0), settings.getint("RETRY_TIMES"))
+        if not settings.getbool("RETRY_ENABLED"):
+            raise NotConfigured("RETRY_ENABLED is off")
+        if not read_setting(settings, "ARCHIVE_RETRY_AFTER_ENABLED"):
+            raise NotConfigured("ARCHIVE_RETRY_AFTER_ENABLED is off")
+        return cls(crawler, read_setting(settings, "ARCHIVE_RETRY_AFTER_MAX"), settings.getint("RETRY_TIMES"))
 
     async def process_response(self, request, response):
         if response.status not in RETRY_AFTER_STATUSES or request.meta.get("dont_retry"):

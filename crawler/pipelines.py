@@ -1,7 +1,9 @@
 """Item pipelines: clean each fetched page, then version it into the archive.
 
-``ExtractPipeline`` turns the raw response into archive ``Content`` with the pure cleaning core.
-``ArchivePipeline`` records the crawl run and stores every capture, one transaction per page.
+``ExtractPipeline`` turns the raw response into archive ``Content`` with the pure cleaning core, and settles
+the page's identity once its canonical URL is known. ``ArchivePipeline`` records the crawl run and stores
+every capture, one transaction per page. Both work with what the spider resolved (its source and URL
+rules) and the crawl's one engine on the archive (:func:`crawler.runner.archive_engine`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from archive import (
     Fetched,
     Outcome,
     finish_run,
-    make_engine,
     make_sessionmaker,
     record_capture,
     record_error,
@@ -26,13 +27,13 @@ from archive import (
     start_run,
 )
 from archive.duplicates import mark_duplicates
-from archive.locking import crawl_lock
 from archive.models import Run
-from archive.store import MAX_RUNTIME, NOTHING_FETCHED, abandon_stale_runs, describe_outcome, fetched_nothing
+from archive.store import MAX_RUNTIME, NOTHING_FETCHED, describe_outcome, fetched_nothing
 
 from .extraction import to_content
 from .items import FetchFailure, GoneItem, NotModifiedItem, PageItem, RedirectItem
-from .sources import get_source
+from .runner import archive_engine, claimed_archive
+from .settings import read_setting
 from .urls import UrlRules
 from .workers import ExtractionPool
 
@@ -45,30 +46,27 @@ class PageFailed(DropItem):
 
 class ExtractPipeline:
     """Cleans the page in a worker process (``ARCHIVE_EXTRACT_WORKERS``, with a hard per-page timeout of
-    ``ARCHIVE_EXTRACT_TIMEOUT`` seconds) and decides its canonical URL."""
+    ``ARCHIVE_EXTRACT_TIMEOUT`` seconds) and decides its identity from its canonical URL."""
 
-    def __init__(self, stats, workers: int, timeout: float):
+    def __init__(self, stats, rules: UrlRules, workers: int, timeout: float):
         self.stats = stats
+        self.rules = rules
         self.workers = workers
         self.timeout = timeout
         self.pool: ExtractionPool | None = None
-        self.rules: UrlRules | None = None
-        self.source = None
 
     @classmethod
     def from_crawler(cls, crawler):
+        rules = getattr(crawler.spider, "rules", None)
+        if not isinstance(rules, UrlRules):
+            raise NotConfigured("the spider crawls no source (it has no URL rules)")
         settings = crawler.settings
-        pipeline = cls(
+        return cls(
             crawler.stats,
-            settings.getint("ARCHIVE_EXTRACT_WORKERS", 2),
-            settings.getfloat("ARCHIVE_EXTRACT_TIMEOUT", 60.0),
+            rules,
+            read_setting(settings, "ARCHIVE_EXTRACT_WORKERS"),
+            read_setting(settings, "ARCHIVE_EXTRACT_TIMEOUT"),
         )
-        crawler.signals.connect(pipeline.spider_opened, signal=signals.spider_opened)
-        return pipeline
-
-    def spider_opened(self, spider):
-        self.rules = getattr(spider, "rules", None)
-        self.source = getattr(spider, "source", None)
 
     def open_spider(self):
         self.pool = ExtractionPool(self.workers, self.timeout)
@@ -77,34 +75,10 @@ class ExtractPipeline:
         if self.pool is not None:
             self.pool.close()
 
-    def _rules(self, item: PageItem) -> UrlRules:
-        if self.rules is None:
-            self.rules = UrlRules.for_source(get_source(item.source))
-        return self.rules
-
-    def _page_url(self, item: PageItem, canonical: str | None) -> str:
-        """The page's identity: its ``rel=canonical`` when that is a content URL of the same site.
-
-        A canonical pointing off the site, at a listing or at an excluded URL (a template that names the
-        home page as every page's canonical) is ignored: the fetched URL, normalised, is used instead.
-        """
-        rules = self._rules(item)
-        fetched = rules.normalize(item.url) or item.url
-        if canonical:
-            normalized = rules.normalize(canonical)
-            if normalized and rules.is_own(normalized) and self.source_kind(normalized) in ("article", "page"):
-                return normalized
-            logger.debug("ignoring canonical %s of %s", canonical, item.url)
-        return fetched
-
-    def source_kind(self, url: str) -> str:
-        return self.source.kind_of(url) if self.source is not None else "page"
-
-    def _translations(self, item: PageItem, alternates: dict[str, str]) -> dict[str, str]:
-        rules = self._rules(item)
+    def _translations(self, alternates: dict[str, str]) -> dict[str, str]:
         found = {}
         for language, url in sorted(alternates.items()):
-            normalized = rules.normalize(url)
+            normalized = self.rules.normalize(url)
             if normalized:
                 found[language] = normalized
         return found
@@ -118,13 +92,10 @@ class ExtractPipeline:
             logger.error("extraction failed for %s: %s", item.url, extraction.error)
             self.stats.inc_value("archive/extraction/failed")
             item.error = extraction.error
-            item.page_url = self._page_url(item, None)
             return item
-        item.page_url = self._page_url(item, record.canonical_url)
-        if item.page_url != (self.rules.normalize(item.url) if self.rules else item.url):
-            item.kind = self.source_kind(item.page_url)
+        item.page_url, item.kind = self.rules.identity(item.url, record.canonical_url)
         if record.text.strip():
-            item.content = to_content(record, self._translations(item, record.translations))
+            item.content = to_content(record, self._translations(record.translations))
             self.stats.inc_value(f"archive/extraction/{record.template}")
         else:
             logger.warning("no text extracted from %s", item.url)
@@ -135,13 +106,11 @@ class ExtractPipeline:
 class ArchivePipeline:
     """Stores captures and versions, and keeps the run record up to date."""
 
-    def __init__(self, crawler, db_url: str | None):
+    def __init__(self, crawler, lock_held: bool):
         self.crawler = crawler
-        self.db_url = db_url
         self.stats = crawler.stats
-        self.lock_held = crawler.settings.getbool("ARCHIVE_LOCK_HELD", False)
+        self.lock_held = lock_held
         self.exit_stack = contextlib.ExitStack()
-        self.engine = None
         self.Session = None
         self.run_id: int | None = None
         self.pending_redirects: list[RedirectItem] = []
@@ -149,19 +118,17 @@ class ArchivePipeline:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        if not settings.getbool("ARCHIVE_ENABLED", True):
+        if not read_setting(settings, "ARCHIVE_ENABLED"):
             raise NotConfigured("ARCHIVE_ENABLED is off")
-        pipeline = cls(crawler, settings.get("ARCHIVE_DB_URL"))
+        pipeline = cls(crawler, read_setting(settings, "ARCHIVE_LOCK_HELD"))
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
     def open_spider(self):
-        self.engine = make_engine(self.db_url)
-        self.Session = make_sessionmaker(self.engine)
-        if not self.lock_held:  # started by `scrapy crawl` or Scrapyd: take the archive's lock here
-            self.exit_stack.enter_context(crawl_lock(self.engine))
-            with self.Session.begin() as session:
-                abandon_stale_runs(session)
+        engine = archive_engine(self.crawler)
+        self.Session = make_sessionmaker(engine)
+        if not self.lock_held:  # started by `scrapy crawl` or Scrapyd: claim the archive here
+            self.exit_stack.enter_context(claimed_archive(engine))
         with self.Session.begin() as session:
             source = getattr(self.crawler.spider, "source", None)
             run = start_run(session, source.name if source else "unknown", source.base_url if source else None)
@@ -226,7 +193,7 @@ class ArchivePipeline:
                 run_id=self.run_id,
                 source=item.source,
                 kind=item.kind,
-                page_url=item.page_url or item.url,
+                page_url=item.page_url,
                 fetched=fetched,
                 content=item.content,
                 error=item.error,
@@ -283,5 +250,4 @@ class ArchivePipeline:
             run = finish_run(session, self.run_id, status, finish_reason, stats=self._stats_snapshot())
             outcome = describe_outcome(run)
         self.exit_stack.close()
-        self.engine.dispose()
         logger.info("crawl run %s %s (%s)", self.run_id, status, outcome or finish_reason)

@@ -1,29 +1,24 @@
 """Scrapy settings of the cess-archive crawler: polite by default, archive pipelines on.
 
-Archive settings (prefix ``ARCHIVE_``): ``ARCHIVE_DB_URL`` (SQLAlchemy URL; default ``$CESS_ARCHIVE_DB`` or
-``./data/cess-archive.sqlite``), ``ARCHIVE_ENABLED`` (store nothing when off), ``ARCHIVE_CONTACT_URL``
-(named in the User-Agent), ``ARCHIVE_CONDITIONAL`` (revisit archived pages with If-None-Match /
-If-Modified-Since from their last capture; default on), ``ARCHIVE_EXTRACT_WORKERS`` (extraction worker
-processes; 0 runs it in the crawler's process) and ``ARCHIVE_EXTRACT_TIMEOUT`` (seconds one page may take to
-clean before it is recorded as failed), ``ARCHIVE_RETRY_AFTER_MAX`` (longest ``Retry-After`` wait obeyed,
-seconds), ``ARCHIVE_MAX_QUERY_VARIANTS`` (distinct query strings followed per path: a spider-trap bound),
-``ARCHIVE_MAX_RUNTIME`` (seconds a crawl may run before it is stopped gracefully and recorded as interrupted,
-reason ``max_runtime``; mapped onto Scrapy's ``CLOSESPIDER_TIMEOUT`` by the spider).
+The crawler's own settings (prefix ``ARCHIVE_``) are declared once, in :data:`archive_settings`, with their
+default, their type and what they do; the module-level defaults below are set from it, the crawler reads
+them with :func:`read_setting`, ``cess-archive crawl --set`` checks values against it, and the README's
+settings table is generated from it (``tests/test_settings.py``).
 """
 
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 try:
     PROJECT_VERSION = version("cess-archive")
 except PackageNotFoundError:  # running from a source tree that is not installed
     PROJECT_VERSION = "0+unknown"
 
+
 BOT_NAME = "cess-archive"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
-
-ARCHIVE_CONTACT_URL = "https://github.com/cess-archive/cess-archive"
-USER_AGENT = f"cess-archive/{PROJECT_VERSION} (+{ARCHIVE_CONTACT_URL})"
 
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 8
@@ -57,15 +52,115 @@ ITEM_PIPELINES = {
     "crawler.pipelines.ArchivePipeline": 800,
 }
 
-ARCHIVE_ENABLED = True
-ARCHIVE_DB_URL = None
-ARCHIVE_CONDITIONAL = True
-ARCHIVE_LOCK_HELD = False  # set by `cess-archive crawl`, which takes the archive's crawl lock itself
-ARCHIVE_EXTRACT_WORKERS = 2
-ARCHIVE_EXTRACT_TIMEOUT = 60.0
-ARCHIVE_RETRY_AFTER_MAX = 120.0
-ARCHIVE_MAX_QUERY_VARIANTS = 5
-ARCHIVE_MAX_RUNTIME = 6 * 3600.0  # a crawl never runs forever
-
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
+
+
+# -- the crawler's own settings ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArchiveSetting:
+    """One ``ARCHIVE_*`` setting: its default, how it is read, what it does, and the values that work."""
+
+    name: str
+    default: Any
+    type: type  # bool, int, float or str: read with getbool, getint, getfloat or get
+    description: str  # one line, for the README's settings table
+    at_least: float | None = None  # lower values hang or break the crawl
+    greater_than: float | None = None
+    chosen_by: str | None = None  # not for --set: what chooses it instead
+
+
+# by name, in the README table's order
+archive_settings: dict[str, ArchiveSetting] = {
+    setting.name: setting
+    for setting in (
+        ArchiveSetting(
+            "ARCHIVE_ENABLED",
+            True,
+            bool,
+            "Store what is crawled in the archive; off, `scrapy crawl` crawls without storing (`cess-archive crawl` always stores).",
+        ),
+        ArchiveSetting(
+            "ARCHIVE_DB_URL",
+            None,
+            str,
+            "The archive: an SQLite file path or an SQLAlchemy URL; unset, `$CESS_ARCHIVE_DB`, else `data/cess-archive.sqlite`.",
+            chosen_by="choose the archive with --db URL (or $CESS_ARCHIVE_DB)",
+        ),
+        ArchiveSetting(
+            "ARCHIVE_LOCK_HELD",
+            False,
+            bool,
+            "The archive's crawl lock is already held by whoever started the crawl (`cess-archive crawl` sets it); otherwise the archive pipeline takes it.",
+            chosen_by="set by cess-archive crawl itself, which holds the archive's lock",
+        ),
+        ArchiveSetting(
+            "ARCHIVE_CONTACT_URL",
+            "https://github.com/cess-archive/cess-archive",
+            str,
+            "The contact URL named in the default `USER_AGENT` (set `USER_AGENT` to name another).",
+        ),
+        ArchiveSetting(
+            "ARCHIVE_CONDITIONAL",
+            True,
+            bool,
+            "Revisit archived pages with `If-None-Match`/`If-Modified-Since` from their last capture.",
+        ),
+        ArchiveSetting(
+            "ARCHIVE_EXTRACT_WORKERS",
+            2,
+            int,
+            "Worker processes that clean pages; 0 cleans them in the crawl's process, without a timeout (for debugging).",
+            at_least=0,
+        ),
+        ArchiveSetting(
+            "ARCHIVE_EXTRACT_TIMEOUT",
+            60.0,
+            float,
+            "Seconds one page may take to clean; then its worker is killed and the page recorded as failed.",
+            greater_than=0,
+        ),
+        ArchiveSetting(
+            "ARCHIVE_RETRY_AFTER_ENABLED",
+            True,
+            bool,
+            "Wait as long as a `Retry-After` on a 429 or 503 asks before retrying (with `RETRY_ENABLED`).",
+        ),
+        ArchiveSetting(
+            "ARCHIVE_RETRY_AFTER_MAX",
+            120.0,
+            float,
+            "Longest `Retry-After` wait obeyed, in seconds; a longer one is left to the standard retries.",
+            at_least=0,
+        ),
+        ArchiveSetting(
+            "ARCHIVE_MAX_QUERY_VARIANTS",
+            5,
+            int,
+            "Distinct query strings followed per path, a bound on calendars and filters that make endless URLs.",
+            at_least=0,
+        ),
+        ArchiveSetting(
+            "ARCHIVE_MAX_RUNTIME",
+            6 * 3600.0,
+            float,
+            "Seconds a crawl may run (6 h) before it stops gracefully, recorded as interrupted (Scrapy's `CLOSESPIDER_TIMEOUT`); `--max-runtime` sets it.",
+            greater_than=0,
+        ),
+    )
+}
+globals().update({name: setting.default for name, setting in archive_settings.items()})  # ARCHIVE_ENABLED = True, …
+
+
+def read_setting(settings, name: str) -> Any:
+    """The value of the ``ARCHIVE_*`` setting ``name`` in Scrapy ``settings``, read as its type, its default
+    when unset."""
+    setting = archive_settings[name]
+    read = {bool: settings.getbool, int: settings.getint, float: settings.getfloat}.get(setting.type, settings.get)
+    return read(name, setting.default)
+
+
+# Every request names the project and a contact URL.
+USER_AGENT = f"cess-archive/{PROJECT_VERSION} (+{archive_settings['ARCHIVE_CONTACT_URL'].default})"

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 DEFAULT_SOURCE = "cess"
+CONTENT_KINDS = ("article", "page")  # the kinds of URL that are archived (listings are only followed)
 
 
 class SourceError(ValueError):

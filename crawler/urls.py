@@ -1,17 +1,24 @@
-"""URL identity: one spelling per page whatever form a link, sitemap or feed used.
+"""URL identity: one spelling per page whatever form a link, sitemap or feed used, and which page a fetch is.
 
 Normalising maps host aliases (with/without ``www``, the other loopback name of a local copy) to the
 source's own origin, percent-encodes the path one way (UTF-8, upper-case hex), drops the fragment and
-tracking parameters (``utm_*`` and the like), and keeps every other query parameter in order.
+tracking parameters (``utm_*`` and the like), and keeps every other query parameter in order. A trailing
+slash is kept as it was written.
+
+:meth:`UrlRules.identity` decides which page a fetched URL is, and of what kind, once its
+``rel=canonical`` is known: the spider asks it before the page is cleaned, the extraction pipeline after.
 """
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Iterable
+from typing import NamedTuple
 from urllib.parse import parse_qsl, quote, unquote_to_bytes, urlencode, urlsplit, urlunsplit
 
-from .sources import Source
+from .sources import CONTENT_KINDS, Source
+
+logger = logging.getLogger(__name__)
 
 TRACKING_PARAM = re.compile(r"^(?:utm_[a-z_]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_ga|igshid)$", re.I)
 PATH_SAFE = "/:@!$&'()*+,;=-._~"
@@ -41,22 +48,42 @@ def _requote(part: str, safe: str) -> str:
     return quote(unquote_to_bytes(part), safe=safe)
 
 
-class UrlRules:
-    """Normalises URLs for one origin (and its host aliases) and tells which belong to it."""
+class PageIdentity(NamedTuple):
+    url: str  # the page's URL, normalised: what the archive knows it by
+    kind: str  # "article", "page", "listing" or "excluded" (Source.kind_of); only the first two are archived
 
-    def __init__(self, base_url: str, host_aliases: Iterable[str] = ()):
-        base = urlsplit(base_url)
+
+class UrlRules:
+    """A source's URL rules: normalises URLs for its origin (and host aliases), tells which belong to it, and
+    decides which page a fetched URL is."""
+
+    def __init__(self, source: Source):
+        self.source = source
+        base = urlsplit(source.base_url)
         self.scheme = base.scheme.lower()
         self.netloc = _netloc(self.scheme, base.netloc)
         own = _alias_netlocs(self.netloc)
-        for alias in host_aliases:
+        for alias in source.host_aliases:
             own |= _alias_netlocs(alias.lower())
         self.own_netlocs = frozenset(own)
         self.origin = f"{self.scheme}://{self.netloc}"
 
-    @classmethod
-    def for_source(cls, source: Source) -> UrlRules:
-        return cls(source.base_url, source.host_aliases)
+    def identity(self, fetched_url: str, canonical_url: str | None = None) -> PageIdentity:
+        """The page ``fetched_url`` is: its ``rel=canonical`` when that is a content URL of the same source,
+        else the fetched URL, normalised; with the kind of that URL.
+
+        A canonical pointing off the site, at a listing or at an excluded URL (a template that names the
+        home page as every page's canonical) is ignored.
+        """
+        if canonical_url:
+            canonical = self.normalize(canonical_url)
+            if canonical and self.is_own(canonical):
+                kind = self.source.kind_of(canonical)
+                if kind in CONTENT_KINDS:
+                    return PageIdentity(canonical, kind)
+            logger.debug("ignoring canonical %s of %s", canonical_url, fetched_url)
+        fetched = self.normalize(fetched_url) or fetched_url
+        return PageIdentity(fetched, self.source.kind_of(fetched))
 
     def normalize(self, url: str) -> str | None:
         """The one spelling of ``url``, or None when it is not an http(s) URL."""

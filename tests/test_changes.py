@@ -14,7 +14,7 @@ from collections import Counter
 import pytest
 
 from archive import make_engine, make_sessionmaker
-from cess_archive.reprocessing import current_extractor, reprocess_archive
+from crawler.reprocessing import current_extractor, reprocess_archive
 from tests.conftest import cess, crawl, path_of
 from tests.site.content_posts import CLOUD, DRONES, LNG_TERMINALS, SAHEL, SPACE
 

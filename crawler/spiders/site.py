@@ -20,13 +20,15 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
-from archive import make_engine, make_sessionmaker
+from archive import make_sessionmaker
 from archive.query import KnownPage, known_pages
 
 from ..discovery import parse_feed, parse_sitemap, sitemaps_in_robots
 from ..items import FetchFailure, GoneItem, NotModifiedItem, PageItem, RedirectItem
 from ..middlewares import network_error_kind, quiet_network_errors
-from ..sources import DEFAULT_SOURCE, get_source
+from ..runner import archive_engine
+from ..settings import read_setting
+from ..sources import CONTENT_KINDS, DEFAULT_SOURCE, Source, get_source
 from ..urls import UrlRules
 
 logger = logging.getLogger(__name__)
@@ -65,19 +67,24 @@ def headers_dict(response: Response) -> dict[str, str]:
 
 
 class SiteSpider(scrapy.Spider):
+    """Crawls one source. Its arguments name the source (``source``, ``sources_file``, ``base_url``, as
+    ``scrapy crawl site -a …`` and Scrapyd give them), or ``source`` is the :class:`Source` itself, already
+    resolved (``cess-archive crawl``). The source and its URL rules (:attr:`rules`) are resolved once, here,
+    and the pipelines use the spider's."""
+
     name = "site"
 
     def __init__(
         self,
-        source: str = DEFAULT_SOURCE,
+        source: str | Source = DEFAULT_SOURCE,
         base_url: str | None = None,
         sources_file: str | None = None,
         *args,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
-        self.source = get_source(source, sources_file, base_url)
-        self.rules = UrlRules.for_source(self.source)
+        self.source = source if isinstance(source, Source) else get_source(source, sources_file, base_url)
+        self.rules = UrlRules(self.source)
         self.links = LinkExtractor(tags=("a", "area", "link"), attrs=("href",), unique=True)
         self.query_variants: dict[str, set[str]] = {}
         self.reported_fetch_errors: set[str] = set()
@@ -88,7 +95,7 @@ class SiteSpider(scrapy.Spider):
         ``CLOSESPIDER_TIMEOUT``, which closes the spider gracefully (reason ``closespider_timeout``) once
         that time has passed. A shorter ``CLOSESPIDER_TIMEOUT`` set explicitly is kept."""
         super().update_settings(settings)
-        max_runtime = settings.getfloat("ARCHIVE_MAX_RUNTIME", 0.0)
+        max_runtime = read_setting(settings, "ARCHIVE_MAX_RUNTIME")
         if max_runtime <= 0:
             return
         current = settings.getfloat("CLOSESPIDER_TIMEOUT", 0.0)
@@ -100,6 +107,10 @@ class SiteSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.archive_enabled = read_setting(settings, "ARCHIVE_ENABLED")
+        spider.conditional = read_setting(settings, "ARCHIVE_CONDITIONAL")
+        spider.max_query_variants = read_setting(settings, "ARCHIVE_MAX_QUERY_VARIANTS")
         quiet_network_errors()
         return spider
 
@@ -153,20 +164,16 @@ class SiteSpider(scrapy.Spider):
 
     def known_pages(self) -> list[KnownPage]:
         """The archived pages of this source on this origin: revisited so removals and moves are seen."""
-        if not self.settings.getbool("ARCHIVE_ENABLED", True):
+        if not self.archive_enabled:
             return []
-        engine = make_engine(self.settings.get("ARCHIVE_DB_URL"))
-        try:
-            with make_sessionmaker(engine)() as session:
-                pages = known_pages(session, self.source.name)
-        finally:
-            engine.dispose()
+        with make_sessionmaker(archive_engine(self.crawler))() as session:
+            pages = known_pages(session, self.source.name)
         return [page for page in pages if self.rules.is_own(page.url)]
 
     def _revisit_request(self, page: KnownPage) -> scrapy.Request | None:
         """A request for an archived page, conditional on its last capture when it is live."""
         request = self._page_request(page.url, KNOWN_PRIORITY)
-        if request is None or page.status != "live" or not self.settings.getbool("ARCHIVE_CONDITIONAL", True):
+        if request is None or page.status != "live" or not self.conditional:
             return request
         headers = {}
         if page.etag:
@@ -223,7 +230,7 @@ class SiteSpider(scrapy.Spider):
         seen = self.query_variants.setdefault(parts.path, set())
         if parts.query in seen:
             return True
-        if len(seen) >= self.settings.getint("ARCHIVE_MAX_QUERY_VARIANTS", 5):
+        if len(seen) >= self.max_query_variants:
             self.crawler.stats.inc_value("archive/skipped/query_variants")
             return False
         seen.add(parts.query)
@@ -308,10 +315,9 @@ class SiteSpider(scrapy.Spider):
         if not isinstance(response, HtmlResponse):
             self.crawler.stats.inc_value("archive/skipped/not_html")
             return
-        url = self.rules.normalize(response.url) or response.url
-        kind = self.source.kind_of(url)
-        if kind in ("article", "page"):
-            yield self._page_item(response, kind)
+        page_url, kind = self.rules.identity(response.url)
+        if kind in CONTENT_KINDS:
+            yield self._page_item(response, page_url, kind)
         if not self.source.follow_links and kind != "listing":
             return
         for link in self.links.extract_links(response):
@@ -328,14 +334,14 @@ class SiteSpider(scrapy.Spider):
             return
         source_url = self.rules.normalize(response.url) or response.url
         permanent = response.status in PERMANENT_REDIRECTS
-        if permanent and self.source.kind_of(target) in ("article", "page") and target != source_url:
+        if permanent and self.source.kind_of(target) in CONTENT_KINDS and target != source_url:
             yield RedirectItem(source=self.source.name, from_url=source_url, to_url=target, status=response.status)
         request = self._page_request(target, LINK_PRIORITY)
         if request is not None:
             # only a permanent redirect makes the old URL another name of the target page
             yield request.replace(meta={**request.meta, "redirected_from": source_url}) if permanent else request
 
-    def _page_item(self, response: Response, kind: str) -> PageItem:
+    def _page_item(self, response: Response, page_url: str, kind: str) -> PageItem:
         redirects = response.meta.get("redirect_urls", [])
         if response.meta.get("redirected_from"):
             redirects = [response.meta["redirected_from"], *redirects]
@@ -346,6 +352,7 @@ class SiteSpider(scrapy.Spider):
             kind=kind,
             requested_url=requested,
             url=response.url,
+            page_url=page_url,
             status=response.status,
             headers=headers_dict(response),
             body=response.body,

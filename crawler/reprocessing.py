@@ -1,4 +1,4 @@
-"""Re-extraction of stored raw captures with the current (or a given) extractor.
+"""Re-extraction of stored raw captures with the current (or a given) extractor (``cess-archive reprocess``).
 
 The raw bytes of each page's most recent capture are cleaned again; a changed result becomes a version
 marked as an extractor change. Nothing is fetched and no capture is modified.
@@ -17,6 +17,8 @@ from archive.history import latest_capture
 from archive.models import Page, RawBlob
 from archive.store import load_raw, record_reextraction
 
+from .extraction import extract, to_content
+
 Extractor = Callable[[bytes, str | None, str], Content | None]
 
 
@@ -30,8 +32,6 @@ class ReprocessCounts:
 
 def current_extractor(body: bytes, content_type: str | None, url: str) -> Content | None:
     """The crawler's own extraction, as a crawl would do it now."""
-    from crawler.extraction import extract, to_content
-
     extraction = extract(body, content_type, url)
     return to_content(extraction.record) if extraction.has_text else None
 
