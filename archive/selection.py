@@ -21,11 +21,10 @@ Semantics (the README's "Selections" section says the same for users):
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, bindparam, case, exists, func, literal, or_, select, type_coerce
+from sqlalchemy import Select, and_, case, exists, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from .content import iso_utc
@@ -295,17 +294,6 @@ def captured_records_query(selection: Selection) -> Select:
 def uncaptured_records_query(selection: Selection) -> Select:
     """The selected versions that name no capture (nothing to link them to in a WARC)."""
     return records_query(selection).where(Version.capture_id.is_(None))
-
-
-_RAW_BODY = select(RawBlob.data, RawBlob.compression).where(RawBlob.sha256 == bindparam("sha256"))
-
-
-def raw_body(session: Session, sha256: str) -> bytes:
-    """The raw body stored under ``sha256``, decompressed."""
-    row = session.connection().execute(_RAW_BODY, {"sha256": sha256}).one()
-    if row.compression != "zlib":
-        raise ValueError(f"unknown raw compression {row.compression!r}")
-    return zlib.decompress(row.data)
 
 
 def crawl_period(session: Session, sources: tuple[str, ...] = ()) -> tuple[datetime | None, datetime | None]:

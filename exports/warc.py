@@ -36,7 +36,8 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
-from archive.selection import Selection, captured_records_query, captures_query, raw_body, uncaptured_records_query
+from archive.raw import raw_body
+from archive.selection import Selection, captured_records_query, captures_query, uncaptured_records_query
 
 from .errors import IntegrityError
 from .outputs import BinaryOutput
@@ -214,6 +215,10 @@ def write_warc(
             stats.revisits += 1
         else:
             body = raw_body(session, sha) if sha is not None else b""
+            if body is None:
+                raise IntegrityError(
+                    f"the raw body {sha} of capture {row['capture_id']} is missing: the archive is damaged"
+                )
             record = writer.create_warc_record(
                 url,
                 "response",
