@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .content import iso_utc
-from .models import Capture, Event, Page, PageAlias, Run, Version
+from .models import Capture, Event, Page, PageAlias, Run, Version, latest_number
 
 
 @dataclass(frozen=True)
@@ -77,10 +77,11 @@ def _change_events(session: Session, query, source: str | None = None) -> list[C
     events = []
     for event, page_url, number, title in session.execute(query):
         if title is None:
-            latest = session.scalar(
-                select(Version.title).where(Version.page_id == event.page_id).order_by(Version.number.desc()).limit(1)
+            title = session.scalar(
+                select(Version.title).where(
+                    Version.page_id == event.page_id, Version.number == latest_number(event.page_id)
+                )
             )
-            title = latest
         events.append(
             ChangeEvent(
                 id=event.id,

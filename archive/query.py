@@ -11,19 +11,10 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import Capture, Page, PageAlias, Run, Version
-
-
-def versions_query(*, all_versions: bool = False) -> Select[Version, Page]:
-    """Versions joined with their page, ordered by URL then version number; by default only the latest."""
-    query = select(Version, Page).join(Page, Version.page_id == Page.id)
-    if not all_versions:
-        latest = select(Version.page_id, func.max(Version.number).label("number")).group_by(Version.page_id).subquery()
-        query = query.join(latest, (latest.c.page_id == Version.page_id) & (latest.c.number == Version.number))
-    return query.order_by(Page.url, Version.number)
+from .models import Capture, Page, PageAlias, Run, Version, latest_number
 
 
 @dataclass(frozen=True)
@@ -39,11 +30,10 @@ class KnownPage:
 def known_pages(session: Session, source: str) -> list[KnownPage]:
     """The archived pages of ``source``, live or removed, oldest first, with the ETag and Last-Modified
     of the capture their latest version came from (for conditional requests)."""
-    latest = select(Version.page_id, func.max(Version.number).label("number")).group_by(Version.page_id).subquery()
     query = (
         select(Page.url, Page.status, Capture.etag, Capture.last_modified)
-        .outerjoin(latest, latest.c.page_id == Page.id)
-        .outerjoin(Version, (Version.page_id == Page.id) & (Version.number == latest.c.number))
+        .select_from(Page)
+        .outerjoin(Version, (Version.page_id == Page.id) & (Version.number == latest_number(Page.id)))
         .outerjoin(Capture, Capture.id == Version.capture_id)
         .where(Page.source == source)
         .order_by(Page.id)

@@ -28,7 +28,7 @@ from sqlalchemy import Select, and_, case, exists, func, literal, or_, select, t
 from sqlalchemy.orm import Session, aliased
 
 from .content import iso_utc
-from .models import Capture, Event, Page, RawBlob, Run, UTCDateTime, Version
+from .models import Capture, Event, Page, RawBlob, Run, UTCDateTime, Version, latest_number
 
 #: Events that change whether a page is on the site.
 STATUS_EVENTS = ("removed", "restored")
@@ -183,16 +183,9 @@ def records_query(selection: Selection) -> Select:
         .outerjoin(original, Page.duplicate_of_id == original.id)
     )
 
-    newest = select(Version.page_id.label("page_id"), func.max(Version.number).label("number"))
-    if selection.as_of is not None:
-        newest = newest.where(Version.first_seen <= selection.as_of)
-    latest = newest.group_by(Version.page_id).subquery("latest")
-    on_latest = and_(latest.c.page_id == Version.page_id, latest.c.number == Version.number)
-    if selection.all_versions:
-        if selection.incremental:
-            query = query.outerjoin(latest, on_latest)
-    else:
-        query = query.join(latest, on_latest)
+    is_latest = Version.number == latest_number(Version.page_id, selection.as_of)
+    if not selection.all_versions:
+        query = query.where(is_latest)
 
     if selection.as_of is not None:
         query = query.where(Version.first_seen <= selection.as_of)
@@ -200,7 +193,7 @@ def records_query(selection: Selection) -> Select:
         version_changed = _changed_after(selection, Version.first_seen, Version.run_id)
         page_changed = _page_changed(selection, Page.id)
         if selection.all_versions:
-            page_changed = and_(latest.c.number.is_not(None), page_changed)
+            page_changed = and_(is_latest, page_changed)
         query = query.where(or_(version_changed, page_changed))
     if selection.sources:
         query = query.where(Page.source.in_(selection.sources))

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from .content import Content, digest_of
 from .events import add_event, describe_change
-from .models import RUN_STATUSES, Capture, Event, Page, PageAlias, RawBlob, Run, Version, utcnow  # noqa: F401
+from .models import RUN_STATUSES, Capture, Event, Page, PageAlias, RawBlob, Run, Version, latest_number, utcnow  # noqa: F401
 from .raw import load_raw, store_raw  # noqa: F401 - load_raw: cess_archive/reprocessing.py imports it from here
 
 MAX_ERROR_DETAILS = 200
@@ -160,7 +160,7 @@ def find_page(session: Session, url: str) -> Page | None:
 
 
 def latest_version(session: Session, page: Page) -> Version | None:
-    return session.scalar(select(Version).where(Version.page_id == page.id).order_by(Version.number.desc()).limit(1))
+    return session.scalar(select(Version).where(Version.page_id == page.id, Version.number == latest_number(page.id)))
 
 
 def _add_aliases(session: Session, page: Page, urls: Iterable[str]) -> None:
