@@ -163,6 +163,16 @@ def latest_version(session: Session, page: Page) -> Version | None:
     return session.scalar(select(Version).where(Version.page_id == page.id, Version.number == latest_number(page.id)))
 
 
+def latest_capture(session: Session, page: Page) -> Capture | None:
+    """The most recent capture of ``page`` that has a body to re-extract (not a 404 kept as evidence)."""
+    return session.scalar(
+        select(Capture)
+        .where(Capture.page_id == page.id, Capture.raw_sha256.is_not(None), Capture.extraction_status != "gone")
+        .order_by(Capture.fetched_at.desc(), Capture.id.desc())
+        .limit(1)
+    )
+
+
 def _add_aliases(session: Session, page: Page, urls: Iterable[str]) -> None:
     for url in set(urls):
         if url == page.url:

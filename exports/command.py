@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from archive.content import parse_instant
-from archive.selection import Selection
+from archive.reading import Selection
 
 from .errors import ExportError
 from .outputs import STDOUT_NAME, check_output, check_stdout, extension_warning, is_stdout

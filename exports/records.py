@@ -98,7 +98,7 @@ def language_mismatch(language: str | None, declared_language: str | None) -> bo
 
 
 def record_from_row(row: Mapping) -> dict:
-    """The *typed* record of one row of ``archive.selection.records_query`` (datetimes stay datetimes)."""
+    """The *typed* record of one row of ``archive.reading.records`` (datetimes stay datetimes)."""
     values = dict(row)
     values["translations"] = dict(values.get("translations") or {})
     values["language_mismatch"] = language_mismatch(values["language"], values["declared_language"])
