@@ -1,6 +1,7 @@
 """The read API (``archive.reading``), raw bodies (``archive.raw``), word diffs (``archive.diffing``) and the
 date parser of ``--since``/``--as-of`` (``archive.content.parse_instant``), on small archives written
-straight through ``archive.store`` into a temporary SQLite file: no crawl, no subprocess, seconds in all.
+straight through ``archive.store`` into a temporary SQLite file (and a PostgreSQL schema): no crawl, no
+subprocess, seconds in all.
 """
 
 from __future__ import annotations
@@ -53,8 +54,8 @@ SAHEL_EDITED = "Le Sahel reste instable.\nLes coups d'État se sont succédé.\n
 class Archive:
     """A small archive in a temporary SQLite file, written through ``archive.store``'s write functions."""
 
-    def __init__(self, path):
-        self.engine = make_engine(f"sqlite:///{path}")
+    def __init__(self, url: str):
+        self.engine = make_engine(url)
         self.Session = make_sessionmaker(engine=self.engine)
 
     def run(self, source: str = "cess") -> int:
@@ -114,9 +115,11 @@ def fetched(url: str, body: bytes, at: datetime, status: int = 200) -> Fetched:
     )
 
 
-@pytest.fixture
-def empty(tmp_path):
-    archive = Archive(tmp_path / "archive.sqlite")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty(request, tmp_path):
+    """An empty archive in a temporary SQLite file, and in a schema of its own on the PostgreSQL server."""
+    sqlite = request.param == "sqlite"
+    archive = Archive(f"sqlite:///{tmp_path / 'archive.sqlite'}" if sqlite else request.getfixturevalue("pg_url"))
     yield archive
     archive.engine.dispose()
 
