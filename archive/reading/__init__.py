@@ -20,7 +20,6 @@ Raw bodies are decoded by ``archive.raw``; the latest version of a page is ``arc
 from .changes import ChangeEvent, ChangeList, Feed, change_feed, change_list, event_versions
 from .lookup import PageLookup, UrlForm, looks_like_path, lookup_page, resolve_page, url_form
 from .pages import (
-    MAX_ID,
     CaptureInfo,
     KnownPage,
     NotFound,
@@ -47,7 +46,6 @@ from .selection import (
 from .timeline import Timeline, timeline
 
 __all__ = [
-    "MAX_ID",
     "CaptureInfo",
     "ChangeEvent",
     "ChangeList",
