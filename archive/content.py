@@ -43,13 +43,36 @@ def iso_utc(value: datetime | None) -> str | None:
     return text.replace("+00:00", "Z")
 
 
-def parse_instant(text: str) -> datetime:
+def parse_instant(text: str, option: str | None = None, *, hint: str = "") -> datetime:
     """An ISO 8601 date or date-time as an aware UTC datetime; ``ValueError`` (saying why) otherwise.
 
     A date alone is midnight UTC at the start of that day; a date-time without an offset is UTC; ``Z`` and
     offsets such as ``+02:00`` are honoured. An instant that UTC cannot express (before year 1, after 9999)
     is out of range.
+
+    The value of a command's ``option`` (``--since``, ``--as-of``) must also not be in the future, and the
+    error is the one line the command prints, naming the option (and ending with ``hint`` for a future
+    instant, when given).
     """
+    try:
+        parsed = _parse_iso(text)
+    except ValueError as exc:
+        if option is None:
+            raise
+        raise ValueError(
+            f"{option} expects an ISO 8601 date or date-time (e.g. 2026-03-01 or 2026-03-01T12:00:00Z), "
+            f"got {text!r}: {exc}"
+        ) from None
+    now = datetime.now(UTC)
+    if option is not None and parsed > now:
+        raise ValueError(
+            f"{option} {iso_utc(parsed)} is in the future (it is now {iso_utc(now.replace(microsecond=0))})"
+            + (f": {hint}" if hint else "")
+        )
+    return parsed
+
+
+def _parse_iso(text: str) -> datetime:
     value = text.strip()
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))

@@ -14,8 +14,7 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import Page, Version
-from .query import versions_query
+from .models import Page, Version, latest_number
 
 MIN_DUPLICATE_CHARS = 200  # short texts (a two-line page) may agree by chance
 
@@ -28,7 +27,12 @@ def _original_key(version: Version, page: Page) -> tuple:
 def mark_duplicates(session: Session, source: str) -> int:
     """Sets ``duplicate_of`` on the live pages of ``source`` that copy another page; returns their count."""
     groups: dict[str, list[tuple[Version, Page]]] = defaultdict(list)
-    query = versions_query().where(Page.source == source, Page.status == "live")
+    query = (
+        select(Version, Page)
+        .join(Page, Version.page_id == Page.id)
+        .where(Version.number == latest_number(Version.page_id), Page.source == source, Page.status == "live")
+        .order_by(Page.url)
+    )
     for version, page in session.execute(query):
         text = version.text.strip()
         if len(text) >= MIN_DUPLICATE_CHARS:

@@ -14,10 +14,8 @@ SQLite text is read as bytes and decoded row by row), a date that no longer pars
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import typing
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 
@@ -40,12 +38,12 @@ from sqlalchemy.types import NullType
 
 from .content import content_digest
 from .models import Capture, RawBlob, Version
+from .raw import COMPRESSION, Damaged, inflated_digest
 
 logger = logging.getLogger(__name__)
 
 BLOB_BATCH = 32  # raw bodies fetched at a time (each may weigh megabytes)
 ROW_BATCH = 500
-INFLATE_CHUNK = 1 << 20  # decompressed bytes hashed at a time
 
 # A declarative model's __table__ is a Table, which its annotation (FromClause) does not say.
 _blobs, _versions, _captures = (typing.cast(Table, model.__table__) for model in (RawBlob, Version, Capture))
@@ -79,14 +77,6 @@ class Checked:
     raw_bytes: int = 0
     versions: int = 0
     captures: int = 0
-
-
-class Damaged(ValueError):
-    """A stored value (of ``field``) that can no longer be read as what its column holds."""
-
-    def __init__(self, expected: str, found: str, field: str = "data"):
-        super().__init__(f"{field} expected {expected}, found {found}")
-        self.expected, self.found, self.field = expected, found, field
 
 
 def verify(connection: Connection, checked: Checked) -> Iterator[Mismatch]:
@@ -182,8 +172,8 @@ def check_raw_blobs(connection: Connection, checked: Checked) -> Iterator[Mismat
 def _check_blob(
     sha: str | int, size: int, compression: str | None, data: bytes | None, checked: Checked
 ) -> Iterator[Mismatch]:
-    if compression != "zlib":
-        yield Mismatch("raw_blobs", sha, "compression", "zlib", repr(compression))
+    if compression != COMPRESSION:
+        yield Mismatch("raw_blobs", sha, "compression", COMPRESSION, repr(compression))
         return
     if data is None:
         yield Mismatch("raw_blobs", sha, "data", "a zlib stream", "NULL")
@@ -198,31 +188,6 @@ def _check_blob(
         yield Mismatch("raw_blobs", sha, "sha256", sha, digest)
     if length != size:
         yield Mismatch("raw_blobs", sha, "size", size, length)
-
-
-def inflated_digest(data: bytes) -> tuple[str, int]:
-    """SHA-256 and length of the zlib stream ``data`` decompressed, a piece at a time; :class:`Damaged`
-    when it is not exactly one complete stream."""
-    inflater = zlib.decompressobj()
-    digest, length = hashlib.sha256(), 0
-    pending = data
-    try:
-        while not inflater.eof:
-            piece = inflater.decompress(pending, INFLATE_CHUNK)
-            pending = inflater.unconsumed_tail
-            if not piece and not pending:
-                piece = inflater.flush()
-                if not piece:
-                    break
-            digest.update(piece)
-            length += len(piece)
-    except zlib.error as exc:
-        raise Damaged("a zlib stream", f"one that cannot be decompressed ({exc})") from None
-    if not inflater.eof:
-        raise Damaged("a complete zlib stream", f"one cut short after {length} bytes")
-    if inflater.unused_data:
-        raise Damaged("a zlib stream alone", f"{len(inflater.unused_data)} more bytes after its end")
-    return digest.hexdigest(), length
 
 
 # -- versions -----------------------------------------------------------------------------------------------

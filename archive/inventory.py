@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import zlib
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, inspect, select
 
 from .models import Base, RawBlob, Version
+from .raw import body_sha256
 
 
 def table_counts(connection: Connection) -> dict[str, int]:
@@ -66,14 +66,3 @@ def _raw_bodies_into(digest, connection: Connection) -> int:
         digest.update(f"raw {key} {body_sha256(compression, bytes(data))}\n".encode())
         count += 1
     return count
-
-
-def body_sha256(compression: str, data: bytes) -> str:
-    """The SHA-256 of a raw body as stored with ``compression``; ``stored:`` and the digest of the stored
-    bytes themselves when they cannot be decompressed."""
-    if compression == "zlib":
-        try:
-            return hashlib.sha256(zlib.decompress(data)).hexdigest()
-        except zlib.error:
-            pass
-    return "stored:" + hashlib.sha256(data).hexdigest()

@@ -23,8 +23,10 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    func,
+    select,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, aliased, mapped_column, relationship
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -233,3 +235,16 @@ class Version(Base):
     capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id", use_alter=True), index=True)
 
     page: Mapped[Page] = relationship(back_populates="versions")
+
+
+def latest_number(page_id, as_of: datetime | None = None):
+    """SQL: the number of the latest version of page ``page_id`` (a value, or a column of the enclosing
+    query to correlate with), or of the latest first seen by ``as_of``; NULL when there is none.
+
+    The one definition of "the latest version" that every query of the archive uses
+    (``Version.number == latest_number(Version.page_id)``)."""
+    other = aliased(Version)
+    newest = select(func.max(other.number)).where(other.page_id == page_id)
+    if as_of is not None:
+        newest = newest.where(other.first_seen <= as_of)
+    return newest.scalar_subquery()

@@ -8,8 +8,6 @@ count, so they always agree with it.
 from __future__ import annotations
 
 import enum
-import hashlib
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from .content import Content, digest_of
 from .events import add_event, describe_change
-from .models import RUN_STATUSES, Capture, Event, Page, PageAlias, RawBlob, Run, Version, utcnow  # noqa: F401
+from .models import RUN_STATUSES, Capture, Event, Page, PageAlias, RawBlob, Run, Version, latest_number, utcnow  # noqa: F401
+from .raw import load_raw, store_raw  # noqa: F401 - load_raw: cess_archive/reprocessing.py imports it from here
 
 MAX_ERROR_DETAILS = 200
 
@@ -161,21 +160,17 @@ def find_page(session: Session, url: str) -> Page | None:
 
 
 def latest_version(session: Session, page: Page) -> Version | None:
-    return session.scalar(select(Version).where(Version.page_id == page.id).order_by(Version.number.desc()).limit(1))
+    return session.scalar(select(Version).where(Version.page_id == page.id, Version.number == latest_number(page.id)))
 
 
-def store_raw(session: Session, body: bytes) -> str:
-    """Stores ``body`` once under its SHA-256 and returns the digest."""
-    sha = hashlib.sha256(body).hexdigest()
-    if session.get(RawBlob, sha) is None:
-        session.add(RawBlob(sha256=sha, size=len(body), compression="zlib", data=zlib.compress(body, 6)))
-    return sha
-
-
-def load_raw(blob: RawBlob) -> bytes:
-    if blob.compression != "zlib":
-        raise ValueError(f"unknown raw compression {blob.compression!r}")
-    return zlib.decompress(blob.data)
+def latest_capture(session: Session, page: Page) -> Capture | None:
+    """The most recent capture of ``page`` that has a body to re-extract (not a 404 kept as evidence)."""
+    return session.scalar(
+        select(Capture)
+        .where(Capture.page_id == page.id, Capture.raw_sha256.is_not(None), Capture.extraction_status != "gone")
+        .order_by(Capture.fetched_at.desc(), Capture.id.desc())
+        .limit(1)
+    )
 
 
 def _add_aliases(session: Session, page: Page, urls: Iterable[str]) -> None:

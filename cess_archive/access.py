@@ -15,8 +15,9 @@ from contextlib import contextmanager
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
-from archive import default_db_url, make_engine
+from archive import default_db_url, make_engine, make_sessionmaker
 from archive.db import (
     DB_ENV_VAR,
     URL_EXAMPLES,
@@ -27,6 +28,7 @@ from archive.db import (
     database_url,
     is_in_memory,
 )
+from archive.reading import NotFound
 from archive.schema import UnknownRevision, UpgradeNeeded
 
 from .errors import EXIT_CANNOT_RUN, EXIT_USAGE, CliError
@@ -46,6 +48,17 @@ def opened_archive(db: str | None, **options) -> Iterator[Engine]:
         yield engine
     finally:
         engine.dispose()
+
+
+@contextmanager
+def reading(db: str | None) -> Iterator[Session]:
+    """A session on the archive, opened read-only (it must exist), for the length of a ``with`` block; what
+    the read API (``archive.reading``) does not find is a usage error (exit 2) with its message."""
+    with opened_archive(db, must_exist=True, read_only=True) as engine, make_sessionmaker(engine)() as session:
+        try:
+            yield session
+        except NotFound as exc:
+            raise CliError(str(exc)) from None
 
 
 def open_archive(

@@ -6,10 +6,9 @@ import contextlib
 import re
 from collections.abc import Iterable
 
-from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
-from archive.models import Page, Run
+from archive.reading import source_names
 
 from .errors import CliError
 
@@ -35,7 +34,7 @@ def known_sources(session: Session | None) -> list[str]:
     with contextlib.suppress(SourceError):  # pragma: no cover - the shipped file is tested
         names.update(load_sources())
     if session is not None:
-        names.update(name for name in session.scalars(union(select(Page.source), select(Run.source))) if name)
+        names.update(source_names(session))
     return sorted(names)
 
 
@@ -49,3 +48,8 @@ def check_sources(session: Session | None, names: Iterable[str], option: str = "
         if name not in known:
             raise CliError(f"unknown source {name!r} for {option}: known sources are {', '.join(known) or 'none'}")
     return wanted
+
+
+def one_source(session: Session, source: str | None) -> str | None:
+    """``--source NAME`` checked like :func:`check_sources`; None when not given."""
+    return check_sources(session, [source])[0] if source is not None else None

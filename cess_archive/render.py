@@ -1,4 +1,5 @@
-"""How changes and diffs look to a person or a tool: text lines, JSON, an Atom feed, terminal and HTML diffs.
+"""How the archive looks to a person or a tool: changes as text lines, JSON or an Atom feed; a page's timeline;
+terminal and HTML diffs; the runs table.
 
 Everything that goes into HTML or XML is escaped here; nothing from an archived page is trusted.
 """
@@ -8,7 +9,7 @@ from __future__ import annotations
 import html
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,8 +17,7 @@ import click
 
 from archive import iso_utc
 from archive.diffing import DiffOp, Hunk, join_tokens, paragraph_diff
-from archive.history import ChangeEvent, event_as_dict
-from archive.models import Version
+from archive.reading import ChangeEvent, RunInfo, Timeline, VersionDiff, VersionInfo
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 
@@ -64,7 +64,40 @@ def text_lines(events: Iterable[ChangeEvent]) -> Iterable[str]:
 
 
 def as_json(events: Iterable[ChangeEvent]) -> str:
-    return json.dumps([event_as_dict(e) for e in events], ensure_ascii=False, indent=2)
+    return json.dumps([e.as_dict() for e in events], ensure_ascii=False, indent=2)
+
+
+def history_lines(story: Timeline) -> Iterator[str]:
+    """The timeline of a page: what it is, its other URLs and translations, its versions with their
+    provenance, its events."""
+    t = short_time
+    page = story.page
+    yield page.url
+    yield (
+        f"  kind {page.kind}, {page.status}, source {page.source}, "
+        f"first seen {t(page.first_seen)}, last seen {t(page.last_seen)}"
+    )
+    for alias in story.aliases:
+        yield f"  also reached as {alias}"
+    if page.duplicate_of:
+        yield f"  untranslated copy of {page.duplicate_of}"
+    for language, other in page.translations.items():
+        yield f"  translation ({language}): {other}"
+    yield "versions:"
+    for v in story.versions:
+        capture = v.capture
+        provenance = ""
+        if capture is not None:
+            provenance = f", capture HTTP {capture.http_status} of {t(capture.fetched_at)}"
+            if capture.etag:
+                provenance += f" ETag {capture.etag}"
+            provenance += f" raw sha256 {capture.raw_sha256[:12]}…" if capture.raw_sha256 else ""
+        reason = " [extractor change]" if v.reason == "extractor-change" else ""
+        yield f"  v{v.number}  {t(v.first_seen)} → {t(v.last_seen)}  «{v.title}»{reason}"
+        yield f"       content {v.content_sha256[:12]}…{provenance}; extractor {v.extractor}"
+    yield "events:"
+    for line in text_lines(story.events):
+        yield f"  {line}"
 
 
 # ----------------------------------------------------------------------------------------- Atom feed
@@ -121,7 +154,7 @@ def _changed_paragraphs(ops: Iterable[DiffOp]) -> list[str]:
     return rendered
 
 
-def entry_html(event: ChangeEvent, old: Version | None, new: Version | None) -> str:
+def entry_html(event: ChangeEvent, old: VersionInfo | None, new: VersionInfo | None) -> str:
     """What a feed reader shows for an event: what changed, bounded, every piece of page text escaped."""
     e = html.escape
     d = event.details
@@ -194,7 +227,7 @@ def atom_feed(
 ) -> str:
     """An Atom 1.0 feed of the events, newest first, so people can subscribe to edits and removals.
 
-    ``feed_id`` and the entries' ids are stable (see ``archive.history.feed_id``), so a reader polling the
+    ``feed_id`` and the entries' ids are stable (see ``archive.reading.Feed``), so a reader polling the
     feed made for each new run sees one feed whose new entries are the new events.
     """
     ET.register_namespace("", ATOM_NS)
@@ -237,7 +270,7 @@ def short_time(value: datetime) -> str:
     return iso_utc(value.replace(microsecond=0))
 
 
-def terminal_diff(ops: list[DiffOp] | tuple[DiffOp, ...], *, color: bool) -> str:
+def terminal_diff(ops: Iterable[DiffOp], *, color: bool) -> str:
     """Word diff as text: coloured (red removed, green added) on a terminal, ``[-…-]``/``{+…+}`` otherwise."""
     out: list[str] = []
     for op in ops:
@@ -256,7 +289,18 @@ def terminal_diff(ops: list[DiffOp] | tuple[DiffOp, ...], *, color: bool) -> str
     return joined
 
 
-def context_diff(hunks: list[Hunk], *, color: bool, context: int = 1) -> str:
+def diff_lines(diff: VersionDiff, *, color: bool, context: int = 1) -> Iterator[str]:
+    """The diff as ``diff`` prints it: which versions, the title's words where it changed, the changed
+    paragraphs with ``context`` unchanged ones around them."""
+    old, new = diff.old, diff.new
+    yield f"--- v{old.number} {short_time(old.first_seen)}\n+++ v{new.number} {short_time(new.first_seen)}"
+    if diff.retitled:
+        yield terminal_diff(diff.title, color=color)
+        yield ""
+    yield context_diff(diff.paragraphs, color=color, context=context)
+
+
+def context_diff(hunks: Sequence[Hunk], *, color: bool, context: int = 1) -> str:
     """Changed paragraphs with ``context`` unchanged paragraphs around them; longer runs are collapsed."""
     out: list[str] = []
     for index, hunk in enumerate(hunks):
@@ -276,7 +320,7 @@ def context_diff(hunks: list[Hunk], *, color: bool, context: int = 1) -> str:
     return "\n".join(out)
 
 
-def _side(ops: list[DiffOp], keep: str, tag: str) -> str:
+def _side(ops: Iterable[DiffOp], keep: str, tag: str) -> str:
     parts = []
     for op in ops:
         if op.kind not in ("equal", keep):
@@ -286,13 +330,14 @@ def _side(ops: list[DiffOp], keep: str, tag: str) -> str:
     return " ".join(parts)
 
 
-def html_diff(
-    ops: list[DiffOp], *, url: str, old_label: str, new_label: str, old_title: str | None, new_title: str | None
-) -> str:
+def html_diff(diff: VersionDiff, *, url: str) -> str:
     """A self-contained side-by-side HTML page of the diff; every piece of page text is escaped."""
     e = html.escape
+    ops, old_title, new_title = diff.words, diff.old.title, diff.new.title
+    old_label = f"version {diff.old.number} ({iso_utc(diff.old.first_seen)})"
+    new_label = f"version {diff.new.number} ({iso_utc(diff.new.first_seen)})"
     title_row = ""
-    if (old_title or "") != (new_title or ""):
+    if diff.retitled:
         title_row = f"<tr><td><del>{e(old_title or '')}</del></td><td><ins>{e(new_title or '')}</ins></td></tr>"
     return f"""<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8">
@@ -314,3 +359,34 @@ ins {{ background: #dfd; color: #060; text-decoration: none; }}
 </table>
 </body></html>
 """
+
+
+# ----------------------------------------------------------------------------------------------- runs
+
+
+def run_table(runs: Iterable[RunInfo]) -> Iterator[str]:
+    yield (
+        f"{'run':>4}  {'started (UTC)':<20} {'status':<12} {'source':<10} {'fetched':>7} {'new pages':>9} "
+        f"{'new versions':>12} {'unchanged':>9} {'not modified':>12} {'errors':>6}"
+    )
+    for run in runs:
+        started = run.started_at.strftime("%Y-%m-%d %H:%M:%S")
+        yield (
+            f"{run.id:>4}  {started:<20} {run.status:<12} {run.source:<10} {run.fetched:>7} "
+            f"{run.new_pages:>9} {run.new_versions:>12} {run.unchanged:>9} {run.not_modified:>12} "
+            f"{run.errors:>6}"
+        )
+
+
+def run_error_lines(run: RunInfo) -> Iterator[str]:
+    """One line per failed URL with its reason; then how many errors were counted without details."""
+    for detail in run.error_details:
+        yield f"{detail.get('url') or '-'}  {_one_line(detail.get('error'))}"
+    if run.errors > len(run.error_details):
+        yield f"… {run.errors - len(run.error_details)} more errors counted in run {run.id}, without details"
+    elif not run.error_details:
+        yield f"run {run.id}: no error"
+
+
+def _one_line(text) -> str:
+    return " ".join(str(text or "").split())

@@ -2,7 +2,7 @@
 
 from .errors import EmptySelection, ExportError
 from .exporter import FORMATS, ExportResult, export
-from .records import FIELD_NAMES, FIELDS, SCHEMA_VERSION, to_record
+from .records import FIELD_NAMES, FIELDS, SCHEMA_VERSION
 
 __all__ = [
     "FIELDS",
@@ -13,5 +13,4 @@ __all__ = [
     "ExportError",
     "ExportResult",
     "export",
-    "to_record",
 ]

@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from archive.content import iso_utc
-from archive.selection import Selection
+from archive.content import parse_instant
+from archive.reading import Selection
 
 from .errors import ExportError
-from .options import parse_instant
 from .outputs import STDOUT_NAME, check_output, check_stdout, extension_warning, is_stdout
 from .writers import BINARY_FORMATS
+
+SINCE_HINT = "nothing can have changed after it yet (give a past date, or --since-run ID)"
+AS_OF_HINT = "leave --as-of out for the archive as it stands now"
 
 
 @dataclass(frozen=True)
@@ -74,20 +75,11 @@ def check_request(request: ExportRequest) -> Selection:
         raise ExportError("--since and --since-run cannot be used together")
     if request.since_run is not None and request.since_run < 1:
         raise ExportError(f"--since-run expects a run id (1, 2, …), got {request.since_run}")
-    as_of = parse_instant(request.as_of, "--as-of") if request.as_of is not None else None
-    since = parse_instant(request.since, "--since") if request.since is not None else None
-    now = datetime.now(UTC)
-    shown = iso_utc(now.replace(microsecond=0))
-    if since is not None and since > now:
-        raise ExportError(
-            f"--since {request.since} is in the future (it is now {shown}): nothing can have "
-            f"changed after it yet (give a past date, or --since-run ID)"
-        )
-    if as_of is not None and as_of > now:
-        raise ExportError(
-            f"--as-of {request.as_of} is in the future (it is now {shown}): leave --as-of out "
-            f"for the archive as it stands now"
-        )
+    try:
+        as_of = parse_instant(request.as_of, "--as-of", hint=AS_OF_HINT) if request.as_of is not None else None
+        since = parse_instant(request.since, "--since", hint=SINCE_HINT) if request.since is not None else None
+    except ValueError as exc:
+        raise ExportError(str(exc)) from None
     if as_of is not None and since is not None and since >= as_of:
         raise ExportError("--since must be before --as-of")
     return Selection(

@@ -28,7 +28,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from archive.content import iso_utc
-from archive.selection import Selection, crawl_period, run_origins
+from archive.reading import Selection, crawl_period, run_origins
 
 from .errors import ExportError
 from .exporter import file_sha256, iter_records, prepare, software_name

@@ -16,8 +16,7 @@ from typing import IO
 
 from sqlalchemy.orm import Session
 
-from archive.history import get_run
-from archive.selection import Selection, count_captures, count_records, records_query
+from archive.reading import NotFound, Selection, count_captures, count_records, get_run, records
 
 from .errors import EmptySelection, ExportError
 from .outputs import STDOUT, BinaryOutput, StreamOutput, write_error
@@ -87,8 +86,7 @@ def iter_records(
     """Streams the selected records (typed form), ordered by URL then version."""
     if selection is None:
         selection = Selection(all_versions=all_versions, include_duplicates=include_duplicates)
-    result = session.execute(records_query(selection).execution_options(yield_per=STREAM_BATCH))
-    for row in result.mappings():
+    for row in records(session, selection, STREAM_BATCH):
         yield record_from_row(row)
 
 
@@ -107,7 +105,7 @@ def prepare(session: Session, selection: Selection) -> int:
     if selection.since_run is not None:
         try:
             get_run(session, selection.since_run)
-        except LookupError as exc:
+        except NotFound as exc:
             raise ExportError(f"{exc}; 'cess-archive runs' lists them") from None
     return count_records(session, selection)
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from archive.content import iso_utc
-from archive.models import Page, Version
 
 #: Version of the record's schema (semantic versioning): the major number changes when a field is removed,
 #: renamed or changes type or meaning; the minor number when a field is added; the patch number for
@@ -94,40 +93,12 @@ DATETIME_FIELDS = tuple(field.name for field in FIELDS if field.type == "datetim
 OBJECT_FIELDS = tuple(field.name for field in FIELDS if field.type == "object")
 
 
-def to_record(version: Version, page: Page, duplicate_of: str | None = None) -> dict:
-    """The exported record of one version, with fields in ``FIELDS`` order."""
-    values = {
-        "url": page.url,
-        "kind": page.kind,
-        "status": page.status,
-        "version": version.number,
-        "title": version.title,
-        "author": version.author,
-        "published": iso_utc(version.published),
-        "modified": iso_utc(version.modified),
-        "language": version.language,
-        "language_probability": version.language_probability,
-        "declared_language": version.declared_language,
-        "text": version.text,
-        "content_sha256": version.content_sha256,
-        "first_seen": iso_utc(version.first_seen),
-        "last_seen": iso_utc(version.last_seen),
-        "source": page.source,
-        "language_mismatch": bool(
-            version.language and version.declared_language and version.language != version.declared_language
-        ),
-        "translations": dict(page.translations or {}),
-        "duplicate_of": duplicate_of,
-    }
-    return {name: values[name] for name in FIELD_NAMES}
-
-
 def language_mismatch(language: str | None, declared_language: str | None) -> bool:
     return bool(language and declared_language and language != declared_language)
 
 
 def record_from_row(row: Mapping) -> dict:
-    """The *typed* record of one row of ``archive.selection.records_query`` (datetimes stay datetimes)."""
+    """The *typed* record of one row of ``archive.reading.records`` (datetimes stay datetimes)."""
     values = dict(row)
     values["translations"] = dict(values.get("translations") or {})
     values["language_mismatch"] = language_mismatch(values["language"], values["declared_language"])

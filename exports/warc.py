@@ -3,7 +3,7 @@
 The file holds, in capture order:
 
 - one ``warcinfo`` record describing the export;
-- for every raw capture behind the selection (see ``archive.selection.captures_query``): a ``response``
+- for every raw capture behind the selection (see ``archive.reading.captures``): a ``response``
   record with the HTTP status line, the stored response headers and the raw body, and its ``request``
   record (``WARC-Concurrent-To`` the response). A body already written earlier in the file is not written
   again: the capture becomes a ``revisit`` record (identical-payload-digest profile) that refers to the
@@ -36,7 +36,8 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
-from archive.selection import Selection, captured_records_query, captures_query, raw_body, uncaptured_records_query
+from archive.raw import raw_body
+from archive.reading import Selection, captured_records, captures, uncaptured_records
 
 from .errors import IntegrityError
 from .outputs import BinaryOutput
@@ -214,6 +215,10 @@ def write_warc(
             stats.revisits += 1
         else:
             body = raw_body(session, sha) if sha is not None else b""
+            if body is None:
+                raise IntegrityError(
+                    f"the raw body {sha} of capture {row['capture_id']} is missing: the archive is damaged"
+                )
             record = writer.create_warc_record(
                 url,
                 "response",
@@ -272,12 +277,9 @@ def write_warc(
 
     # Two streams in the same order (capture time, capture id): each version's metadata record follows
     # the capture it was extracted from.
-    records = iter(
-        session.execute(captured_records_query(selection).execution_options(yield_per=STREAM_BATCH)).mappings()
-    )
+    records = captured_records(session, selection, STREAM_BATCH)
     pending = next(records, None)
-    captures = session.execute(captures_query(selection).execution_options(yield_per=STREAM_BATCH)).mappings()
-    for row in captures:
+    for row in captures(session, selection, STREAM_BATCH):
         write_capture(row)
         if progress is not None:
             progress.advance()
@@ -287,7 +289,6 @@ def write_warc(
     while pending is not None:  # not expected: every selected version's capture is in the captures
         write_metadata(pending)
         pending = next(records, None)
-    leftovers = session.execute(uncaptured_records_query(selection).execution_options(yield_per=STREAM_BATCH))
-    for row in leftovers.mappings():
+    for row in uncaptured_records(session, selection, STREAM_BATCH):
         write_metadata(row)
     return stats

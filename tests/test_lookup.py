@@ -16,7 +16,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from archive import Content, Fetched, make_engine, make_sessionmaker, record_capture
-from archive.query import looks_like_path, url_form
+from archive.reading import looks_like_path, url_form
 from tests.conftest import archive_digest, cess
 from tests.site.content import OLD_SLUG_PATH
 from tests.site.content_posts import BALTIC, SAHEL, SPACE
@@ -192,7 +192,7 @@ def test_www_scheme_host_case_and_default_port(two_origins, given):
     assert page_url(f"sqlite:///{two_origins}", given) == OTHER_ORIGIN + quote(ONLY_THERE)
 
 
-# The match keys themselves: pure functions the web interface calls through archive.query.lookup_page.
+# The match keys themselves: pure functions the web interface calls through archive.reading.lookup_page.
 
 
 def test_match_keys_of_equivalent_forms_are_equal():

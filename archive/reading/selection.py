@@ -1,8 +1,8 @@
 """Read-only selections of versions for exports: latest, every version, as of a date, changed since.
 
-A :class:`Selection` says which versions an export holds; :func:`records_query` turns it into one SQLAlchemy
-select of plain columns (one row per version, ordered by URL then version number), and
-:func:`captures_query` into the raw captures behind those versions. Nothing here writes.
+A :class:`Selection` says which versions an export holds. :func:`records` streams them as rows of plain
+columns (one row per version, ordered by URL then version number), and :func:`captures` the raw captures
+behind those versions. Nothing here writes.
 
 Semantics (the README's "Selections" section says the same for users):
 
@@ -21,15 +21,15 @@ Semantics (the README's "Selections" section says the same for users):
 
 from __future__ import annotations
 
-import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, bindparam, case, exists, func, literal, or_, select, type_coerce
+from sqlalchemy import RowMapping, Select, and_, case, exists, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
-from .content import iso_utc
-from .models import Capture, Event, Page, RawBlob, Run, UTCDateTime, Version
+from ..content import iso_utc
+from ..models import Capture, Event, Page, RawBlob, Run, UTCDateTime, Version, latest_number
 
 #: Events that change whether a page is on the site.
 STATUS_EVENTS = ("removed", "restored")
@@ -143,7 +143,7 @@ def _last_seen_column(selection: Selection):
     return type_coerce(func.coalesce(confirmed, Version.first_seen), UTCDateTime)
 
 
-def records_query(selection: Selection) -> Select:
+def _records_query(selection: Selection) -> Select:
     """One row per selected version, with the columns an export record needs, ordered by URL then number.
 
     Columns: ``version_id``, ``page_id``, ``capture_id``, ``url``, ``kind``, ``status``, ``version``,
@@ -184,16 +184,9 @@ def records_query(selection: Selection) -> Select:
         .outerjoin(original, Page.duplicate_of_id == original.id)
     )
 
-    newest = select(Version.page_id.label("page_id"), func.max(Version.number).label("number"))
-    if selection.as_of is not None:
-        newest = newest.where(Version.first_seen <= selection.as_of)
-    latest = newest.group_by(Version.page_id).subquery("latest")
-    on_latest = and_(latest.c.page_id == Version.page_id, latest.c.number == Version.number)
-    if selection.all_versions:
-        if selection.incremental:
-            query = query.outerjoin(latest, on_latest)
-    else:
-        query = query.join(latest, on_latest)
+    is_latest = Version.number == latest_number(Version.page_id, selection.as_of)
+    if not selection.all_versions:
+        query = query.where(is_latest)
 
     if selection.as_of is not None:
         query = query.where(Version.first_seen <= selection.as_of)
@@ -201,7 +194,7 @@ def records_query(selection: Selection) -> Select:
         version_changed = _changed_after(selection, Version.first_seen, Version.run_id)
         page_changed = _page_changed(selection, Page.id)
         if selection.all_versions:
-            page_changed = and_(latest.c.number.is_not(None), page_changed)
+            page_changed = and_(is_latest, page_changed)
         query = query.where(or_(version_changed, page_changed))
     if selection.sources:
         query = query.where(Page.source.in_(selection.sources))
@@ -217,11 +210,11 @@ def records_query(selection: Selection) -> Select:
 
 
 def count_records(session: Session, selection: Selection) -> int:
-    query = records_query(selection).order_by(None).subquery()
+    query = _records_query(selection).order_by(None).subquery()
     return session.scalar(select(func.count()).select_from(query)) or 0
 
 
-def captures_query(selection: Selection) -> Select:
+def _captures_query(selection: Selection) -> Select:
     """The raw captures behind the selected versions, oldest first (``fetched_at``, then id).
 
     A selected version's own capture (the one it was extracted from) is always there. Within the
@@ -233,7 +226,7 @@ def captures_query(selection: Selection) -> Select:
     ``raw_size``, and ``original_id``/``original_url``/``original_fetched_at``: the first capture of this
     selection with the same raw body (the one whose body is written; itself for a first occurrence).
     """
-    selected = records_query(selection).order_by(None).subquery("selected")
+    selected = _records_query(selection).order_by(None).subquery("selected")
     window = []
     if selection.as_of is not None:
         window.append(Capture.fetched_at <= selection.as_of)
@@ -271,16 +264,16 @@ def captures_query(selection: Selection) -> Select:
 
 
 def count_captures(session: Session, selection: Selection) -> int:
-    query = captures_query(selection).order_by(None).subquery()
+    query = _captures_query(selection).order_by(None).subquery()
     return session.scalar(select(func.count()).select_from(query)) or 0
 
 
-def captured_records_query(selection: Selection) -> Select:
-    """The selected versions that name their capture, in the order of ``captures_query`` (the capture's
+def _captured_records_query(selection: Selection) -> Select:
+    """The selected versions that name their capture, in the order of ``_captures_query`` (the capture's
     ``fetched_at`` and id, then the version), with the capture's ``capture_url`` and ``capture_fetched_at``
     and ``capture_raw_sha256``."""
     return (
-        records_query(selection)
+        _records_query(selection)
         .order_by(None)
         .join(Capture, Capture.id == Version.capture_id)
         .add_columns(
@@ -292,20 +285,9 @@ def captured_records_query(selection: Selection) -> Select:
     )
 
 
-def uncaptured_records_query(selection: Selection) -> Select:
+def _uncaptured_records_query(selection: Selection) -> Select:
     """The selected versions that name no capture (nothing to link them to in a WARC)."""
-    return records_query(selection).where(Version.capture_id.is_(None))
-
-
-_RAW_BODY = select(RawBlob.data, RawBlob.compression).where(RawBlob.sha256 == bindparam("sha256"))
-
-
-def raw_body(session: Session, sha256: str) -> bytes:
-    """The raw body stored under ``sha256``, decompressed."""
-    row = session.connection().execute(_RAW_BODY, {"sha256": sha256}).one()
-    if row.compression != "zlib":
-        raise ValueError(f"unknown raw compression {row.compression!r}")
-    return zlib.decompress(row.data)
+    return _records_query(selection).where(Version.capture_id.is_(None))
 
 
 def crawl_period(session: Session, sources: tuple[str, ...] = ()) -> tuple[datetime | None, datetime | None]:
@@ -323,3 +305,28 @@ def run_origins(session: Session, sources: tuple[str, ...]) -> list[tuple[str, s
     if sources:
         query = query.where(Run.source.in_(sources))
     return [(source, base_url) for source, base_url in session.execute(query)]
+
+
+def _stream(session: Session, query: Select, batch: int) -> Iterator[RowMapping]:
+    return iter(session.execute(query.execution_options(yield_per=batch)).mappings())
+
+
+def records(session: Session, selection: Selection, batch: int = 500) -> Iterator[RowMapping]:
+    """The selected versions, one row each (see ``_records_query`` for the columns), streamed ``batch`` rows
+    at a time, ordered by URL then version number."""
+    return _stream(session, _records_query(selection), batch)
+
+
+def captures(session: Session, selection: Selection, batch: int = 200) -> Iterator[RowMapping]:
+    """The raw captures behind the selected versions, streamed (see ``_captures_query``)."""
+    return _stream(session, _captures_query(selection), batch)
+
+
+def captured_records(session: Session, selection: Selection, batch: int = 200) -> Iterator[RowMapping]:
+    """The selected versions that name their capture, in the order of :func:`captures`."""
+    return _stream(session, _captured_records_query(selection), batch)
+
+
+def uncaptured_records(session: Session, selection: Selection, batch: int = 200) -> Iterator[RowMapping]:
+    """The selected versions that name no capture."""
+    return _stream(session, _uncaptured_records_query(selection), batch)

@@ -1,0 +1,88 @@
+"""Reading the archive: the one read API of the command line, the exports and a web interface.
+
+Every function takes the caller's ``session`` (and opens none), only reads, and returns plain frozen data,
+never ORM rows. What it cannot find is :class:`NotFound`, whose message is one line for the user.
+
+- pages (``pages``, ``lookup``, ``timeline``): :func:`lookup_page` / :func:`resolve_page` find a page from
+  any form of its URL; :func:`timeline` gives its versions, events, aliases, translations and captures;
+  :func:`get_version` one version with its provenance; :func:`raw_capture` the raw bytes it was extracted
+  from; :func:`diff_versions` what changed between two versions.
+- changes (``changes``): :func:`change_list` the events of a run or since a date; :func:`event_versions` the
+  versions an event compares; :func:`change_feed` the stable identity of the Atom feed.
+- runs (``runs``): :func:`list_runs`, :func:`get_run` (with its errors), :func:`latest_run_id`,
+  :func:`source_names`.
+- exports (``selection``): a :class:`Selection` of versions, streamed as rows of plain columns
+  (:func:`records`, :func:`captures`…), and the crawl period and origins that describe a dataset.
+
+Raw bodies are decoded by ``archive.raw``; the latest version of a page is ``archive.models.latest_number``.
+"""
+
+from .changes import ChangeEvent, ChangeList, Feed, change_feed, change_list, event_versions
+from .lookup import PageLookup, UrlForm, looks_like_path, lookup_page, resolve_page, url_form
+from .pages import (
+    CaptureInfo,
+    KnownPage,
+    NotFound,
+    PageInfo,
+    VersionDiff,
+    VersionInfo,
+    diff_versions,
+    get_version,
+    known_pages,
+    raw_capture,
+)
+from .runs import RunInfo, get_run, last_run, latest_run_id, list_runs, source_names
+from .selection import (
+    Selection,
+    captured_records,
+    captures,
+    count_captures,
+    count_records,
+    crawl_period,
+    records,
+    run_origins,
+    uncaptured_records,
+)
+from .timeline import Timeline, timeline
+
+__all__ = [
+    "CaptureInfo",
+    "ChangeEvent",
+    "ChangeList",
+    "Feed",
+    "KnownPage",
+    "NotFound",
+    "PageInfo",
+    "PageLookup",
+    "RunInfo",
+    "Selection",
+    "Timeline",
+    "UrlForm",
+    "VersionDiff",
+    "VersionInfo",
+    "captured_records",
+    "captures",
+    "change_feed",
+    "change_list",
+    "count_captures",
+    "count_records",
+    "crawl_period",
+    "diff_versions",
+    "event_versions",
+    "get_run",
+    "get_version",
+    "known_pages",
+    "last_run",
+    "latest_run_id",
+    "list_runs",
+    "looks_like_path",
+    "lookup_page",
+    "raw_capture",
+    "records",
+    "resolve_page",
+    "run_origins",
+    "source_names",
+    "timeline",
+    "uncaptured_records",
+    "url_form",
+]

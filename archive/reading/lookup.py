@@ -1,0 +1,257 @@
+"""Finding a page from any form of its URL: :func:`lookup_page` (what a URL names: one page, several, or
+none and the closest), :func:`resolve_page` (the one page, or :class:`NotFound` saying why).
+
+People paste URLs in every form: raw Unicode or percent-encoded (upper or lower case hex), with or without
+``www``, http or https, a trailing slash, tracking parameters, a ``lang`` parameter, a fragment, or a path
+alone. Archived URLs are the crawler's one spelling, so instead of guessing that spelling the lookup compares
+*match keys*: decoded, NFC-normalised paths without trailing slash, hosts without ``www`` and default port,
+queries without tracking parameters. This module does not import the crawler.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Page, PageAlias
+from .pages import NotFound, PageInfo, page_info
+
+_TRACKING_PARAM = re.compile(r"^(?:utm_[a-z_]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_ga|igshid)$", re.I)
+_LANG_PARAM = "lang"
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+_LOOPBACK = {"localhost": "127.0.0.1"}
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
+_OTHER_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:(?!\d|//)", re.I)
+MAX_SUGGESTIONS = 3
+
+
+@dataclass(frozen=True)
+class UrlForm:
+    """A URL (or a path alone, ``host`` None) reduced to what identifies a page, plus what ranks matches."""
+
+    host: str | None  # lower case, without ``www.``, user info and default port
+    path: str  # percent-decoded, NFC, without trailing slash ("" for the root)
+    query: tuple[tuple[str, str], ...]  # decoded, sorted, without tracking and ``lang`` parameters
+    scheme: str | None = None
+    exact_host: str | None = None  # lower case, as given (``www.`` kept)
+    slash: bool = False  # the path ended with a slash
+    lang: tuple[str, ...] = ()  # values of the ``lang`` parameter
+
+    @property
+    def key(self) -> tuple:
+        return self.path, self.query
+
+    @property
+    def slug(self) -> str:
+        """The decoded last path segment (``post/<slug>`` → ``<slug>``)."""
+        return self.path.rsplit("/", 1)[-1]
+
+
+def _decode(part: str) -> str:
+    return unicodedata.normalize("NFC", unquote(part, errors="replace"))
+
+
+def url_form(text: str, *, path_only: bool = False) -> UrlForm | None:
+    """The match key of ``text``: an http(s) URL, ``//host/path``, ``host/path``, or (with ``path_only``)
+    a path. None when ``text`` is no such thing (another scheme, an unparsable URL)."""
+    text = text.strip()
+    if path_only:
+        text = "/" + text.lstrip("/")
+    elif text.startswith("//"):
+        text = "https:" + text
+    elif _OTHER_SCHEME.match(text):  # mailto:…, urn:…: not a page of a web site (host:port/… is)
+        return None
+    elif not _SCHEME.match(text):
+        text = "https://" + text
+    try:
+        parts = urlsplit(text)
+        if not path_only:
+            parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        return None
+    host = exact_host = scheme = None
+    if not path_only:
+        scheme = parts.scheme.lower()
+        if scheme not in _DEFAULT_PORTS or not parts.netloc:
+            return None
+        netloc = parts.netloc.lower().rsplit("@", 1)[-1]
+        name, sep, port = netloc.rpartition(":") if not netloc.endswith("]") else (netloc, "", "")
+        if not sep or not port.isdigit():
+            name, port = netloc, ""
+        if port == _DEFAULT_PORTS[scheme]:
+            port = ""
+        exact_host = name + (f":{port}" if port else "")
+        name = name.removeprefix("www.")
+        name = _LOOPBACK.get(name, name)
+        host = name + (f":{port}" if port else "")
+    raw_path = parts.path or "/"
+    path = _decode(raw_path).rstrip("/")
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    lang = tuple(sorted(v for k, v in pairs if k.lower() == _LANG_PARAM))
+    query = tuple(
+        sorted((_decode(k), _decode(v)) for k, v in pairs if not _TRACKING_PARAM.match(k) and k.lower() != _LANG_PARAM)
+    )
+    return UrlForm(
+        host=host,
+        path=path,
+        query=query,
+        scheme=scheme,
+        exact_host=exact_host,
+        slash=raw_path.endswith("/") and raw_path != "/",
+        lang=lang,
+    )
+
+
+def looks_like_path(text: str) -> bool:
+    """True for ``/post/slug`` and ``post/slug``; False for ``https://…``, ``//host/…`` and ``host.tld/…``."""
+    text = text.strip()
+    if _SCHEME.match(text) or text.startswith("//"):
+        return False
+    if text.startswith("/"):
+        return True
+    first = re.split(r"[/?#]", text, maxsplit=1)[0]
+    return not ("." in first or ":" in first or first.lower() == "localhost")
+
+
+@dataclass(frozen=True)
+class PageLookup:
+    """What a URL typed by someone names: one ``page``, several pages (``ambiguous``, their URLs), or none
+    (``suggestions``: up to three archived pages with the closest slug)."""
+
+    query: str
+    page: PageInfo | None = None
+    ambiguous: tuple[str, ...] = ()
+    suggestions: tuple[str, ...] = ()
+
+    @property
+    def problem(self) -> str | None:
+        """One line saying why no single page was found, or None when one was."""
+        if self.page is not None:
+            return None
+        shown = _shown(self.query)
+        if not self.query.strip():
+            return "no URL given: give a page's URL or its path"
+        if self.ambiguous:
+            return (
+                f"{shown} is ambiguous: it matches {len(self.ambiguous)} archived pages "
+                f"({', '.join(self.ambiguous)}); give the full URL"
+            )
+        message = f"no archived page at {shown}"
+        if self.suggestions:
+            message += "; closest: " + ", ".join(self.suggestions)
+        return message
+
+
+def _shown(text: str) -> str:
+    """``text`` for a one-line message: quoted when it holds control or other invisible characters."""
+    return text if text.isprintable() else repr(text)
+
+
+def _archived_urls(session: Session) -> list[tuple[str, int, bool]]:
+    """(URL, page id, is the page's own URL) for every page and every alias."""
+    rows = [(url, page_id, True) for page_id, url in session.execute(select(Page.id, Page.url))]
+    rows += [(url, page_id, False) for page_id, url in session.execute(select(PageAlias.page_id, PageAlias.url))]
+    return rows
+
+
+def _best_matches(wanted: UrlForm, rows: list[tuple[UrlForm, int, bool]]) -> list[int]:
+    """Ids of the pages whose URL matches ``wanted`` best (several only when they tie)."""
+    ranked = []
+    for form, page_id, own in rows:
+        if form.key != wanted.key or (wanted.host is not None and form.host != wanted.host):
+            continue
+        rank = (
+            form.exact_host == wanted.exact_host,
+            form.scheme == wanted.scheme,
+            form.lang == wanted.lang,
+            form.slash == wanted.slash,
+        )
+        ranked.append((rank, own, page_id))
+    if not ranked:
+        return []
+    best = max(rank for rank, _, _ in ranked)
+    ids = [page_id for rank, _, page_id in ranked if rank == best]
+    if len(set(ids)) > 1:  # an alias that names another page than an archived URL: the page's own URL wins
+        owned = [page_id for rank, own, page_id in ranked if rank == best and own]
+        ids = owned or ids
+    return list(dict.fromkeys(ids))
+
+
+def _plain(slug: str) -> str:
+    """A slug compared without case and accents (``baromètre`` and ``Barometre`` are close)."""
+    decomposed = unicodedata.normalize("NFKD", slug.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _suggestions(slug: str, pages: list[tuple[UrlForm, str]]) -> tuple[str, ...]:
+    """Up to three page URLs whose decoded last path segment is closest to ``slug`` (difflib ratio, then
+    the segments that begin with it, then those that contain it); accents and case do not count."""
+    if not slug:
+        return ()
+    by_slug: dict[str, list[str]] = {}
+    for form, url in pages:
+        if form.slug:
+            by_slug.setdefault(_plain(form.slug), []).append(url)
+    wanted = _plain(slug)
+    close = difflib.get_close_matches(wanted, list(by_slug), n=MAX_SUGGESTIONS, cutoff=0.5)
+    if len(wanted) >= 3:  # a slug cut short ("sahel" for "sahel-ce-que-le-retrait-…") is too short for difflib
+        close += sorted((s for s in by_slug if s.startswith(wanted)), key=len)
+        close += sorted((s for s in by_slug if wanted in s), key=len)
+    urls = [url for match in dict.fromkeys(close) for url in sorted(by_slug[match])]
+    return tuple(dict.fromkeys(urls))[:MAX_SUGGESTIONS]
+
+
+def lookup_page(session: Session, text: str) -> PageLookup:
+    """The archived page that ``text`` names, in any form a person may give (see the comment above).
+
+    A full URL matches a page's URL or one of its aliases (an old slug keeps working). A path alone
+    (``/post/slug`` or ``post/slug``) is resolved against every archived origin: when pages of several
+    origins or sources have it, the lookup is ambiguous and lists them.
+    """
+    query = text
+    text = text.strip()
+    if not text:
+        return PageLookup(query=query)
+    exact = session.scalar(select(Page).where(Page.url == text)) or session.scalar(
+        select(Page).join(PageAlias, PageAlias.page_id == Page.id).where(PageAlias.url == text)
+    )
+    if exact is not None:
+        return PageLookup(query=query, page=page_info(session, exact))
+    attempts = []
+    if looks_like_path(text):
+        attempts.append(url_form(text, path_only=True))
+    else:
+        attempts.append(url_form(text))
+        if "://" not in text and not text.startswith("//"):  # "page.html" is more likely a path than a host
+            attempts.append(url_form(text, path_only=True))
+    rows = []
+    for url, page_id, own in _archived_urls(session):
+        form = url_form(url)
+        if form is not None:
+            rows.append((form, page_id, own, url))
+    for wanted in filter(None, attempts):
+        ids = _best_matches(wanted, [(form, page_id, own) for form, page_id, own, _ in rows])
+        if len(ids) == 1:
+            return PageLookup(query=query, page=page_info(session, session.get_one(Page, ids[0])))
+        if ids:
+            urls = sorted(session.scalars(select(Page.url).where(Page.id.in_(ids))))
+            return PageLookup(query=query, ambiguous=tuple(urls))
+    first = next(filter(None, attempts), None)
+    slug = first.slug if first is not None else _decode(text.rstrip("/").rsplit("/", 1)[-1])
+    pages = [(form, url) for form, _, own, url in rows if own]
+    return PageLookup(query=query, suggestions=_suggestions(slug, pages))
+
+
+def resolve_page(session: Session, text: str) -> PageInfo:
+    """The page ``text`` names in any form; :class:`NotFound` saying why not (an unknown URL suggests the
+    archived pages with the closest slug, an ambiguous path lists the pages it matches)."""
+    found = lookup_page(session, text)
+    if found.page is None:
+        raise NotFound(found.problem)
+    return found.page
