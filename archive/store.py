@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from .content import Content, digest_of
 from .events import add_event, describe_change
 from .models import RUN_STATUSES, Capture, Event, Page, PageAlias, RawBlob, Run, Version, latest_number, utcnow  # noqa: F401
-from .raw import load_raw, store_raw  # noqa: F401 - load_raw: cess_archive/reprocessing.py imports it from here
+from .raw import store_raw
 
 MAX_ERROR_DETAILS = 200
 

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive import Content
-from archive.history import latest_capture
 from archive.models import Page, RawBlob
-from archive.store import load_raw, record_reextraction
+from archive.raw import load_raw
+from archive.store import latest_capture, record_reextraction
 
 from .extraction import extract, to_content
 

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.builders import (
+    BIG_PAGES,
     LargeArchives,
     build_large_archives,
     read_jsonl,
@@ -32,11 +33,13 @@ def large_archives(tmp_path_factory) -> LargeArchives:
 MEMORY_GROWTH_BOUND_MIB = 20
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("target", ["jsonl", "csv", "parquet", "warc", "dataset"])
 def test_memory_stays_flat_whatever_the_archive_size(large_archives, tmp_path, target):
-    """Peak RSS of the export process barely moves from a 1,000-version archive to a 30,000-version one
-    (over 80 MiB of text): records are streamed, never held."""
-    assert large_archives.big_versions == 30_000 and large_archives.big_text_mib > 80
+    """Peak RSS of the export process barely moves from a 1,000-version archive to a 10,000-version one
+    (over 25 MiB of text, held as Python strings more than the bound): records are streamed, never held.
+    ``benchmarks/exports.py`` measures time and memory on larger archives."""
+    assert large_archives.big_versions == 2 * BIG_PAGES and large_archives.big_text_mib > 25
     peaks = {}
     for name, db_url in (("small", large_archives.small), ("big", large_archives.big)):
         where = (
@@ -49,7 +52,7 @@ def test_memory_stays_flat_whatever_the_archive_size(large_archives, tmp_path, t
     growth = peaks["big"] - peaks["small"]
     assert growth < MEMORY_GROWTH_BOUND_MIB, f"{target}: peak RSS {peaks['small']:.0f} -> {peaks['big']:.0f} MiB"
     if target == "dataset":
-        assert len(read_jsonl(tmp_path / "big-ds" / "data" / "records.jsonl")) == 30_000
+        assert len(read_jsonl(tmp_path / "big-ds" / "data" / "records.jsonl")) == 2 * BIG_PAGES
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "parquet", "warc"])

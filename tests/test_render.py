@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from archive.diffing import paragraph_diff, word_diff
-from archive.history import ChangeEvent
 from archive.models import Version
+from archive.reading import ChangeEvent, VersionInfo, diff_versions
 from cess_archive.render import (
     ATOM_NS,
     FEED_CONTEXT,
@@ -351,28 +351,29 @@ def test_context_diff_at_the_ends_and_without_context():
     assert context_diff(paragraph_diff("A\nB", "A\nB"), color=False) == "⋯ 2 unchanged paragraphs"
 
 
+def _version(number: int, title: str | None, text: str) -> VersionInfo:
+    seen = datetime(2026, 3, number, 12, 0, tzinfo=UTC)
+    return VersionInfo(
+        id=number, page_id=1, number=number, title=title, author=None, published=None, modified=None,
+        language="fr", declared_language="fr", description=None, text=text, content_sha256="0" * 64,
+        first_seen=seen, last_seen=seen, extractor="test", reason="crawl", run_id=None, capture=None,
+    )  # fmt: skip
+
+
 def test_html_diff_escapes_everything_from_the_page():
-    page = html_diff(
-        word_diff("a <b> c", "a <i> c\nd"),
-        url="https://www.example.org/p?a=1&b=2",
-        old_label="v1 <old>",
-        new_label="v2",
-        old_title="T & co",
-        new_title="T",
-    )
+    diff = diff_versions(_version(1, "T & co", "a <b> c"), _version(2, "T", "a <i> c\nd"))
+    page = html_diff(diff, url="https://www.example.org/p?a=1&b=2")
     assert page.startswith('<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8">\n')
     assert "<title>Diff: https://www.example.org/p?a=1&amp;b=2</title>" in page
     assert '<h1>Changes to <a href="https://www.example.org/p?a=1&amp;b=2">T</a></h1>' in page
-    assert "<tr><th>v1 &lt;old&gt;</th><th>v2</th></tr>" in page
+    assert "<tr><th>version 1 (2026-03-01T12:00:00Z)</th><th>version 2 (2026-03-02T12:00:00Z)</th></tr>" in page
     assert "<tr><td><del>T &amp; co</del></td><td><ins>T</ins></td></tr>" in page
     assert "<tr><td>a <del>&lt;b&gt;</del> c</td><td>a <ins>&lt;i&gt;</ins> c <ins><br>\nd</ins></td></tr>" in page
     assert "<b>" not in page and "<i>" not in page
 
 
 def test_html_diff_without_a_title_change_has_no_title_row():
-    page = html_diff(
-        word_diff("a", "b"), url="https://u", old_label="v1", new_label="v2", old_title=None, new_title=None
-    )
+    page = html_diff(diff_versions(_version(1, None, "a"), _version(2, None, "b")), url="https://u")
     assert '<h1>Changes to <a href="https://u">https://u</a></h1>' in page  # no title: the URL
     assert "<tr><td><del>a</del></td><td><ins>b</ins></td></tr>" in page
     assert page.count("<tr>") == 2

@@ -21,7 +21,7 @@ from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
 from archive import make_sessionmaker
-from archive.query import KnownPage, known_pages
+from archive.reading import KnownPage, known_pages
 
 from ..discovery import parse_feed, parse_sitemap, sitemaps_in_robots
 from ..items import FetchFailure, GoneItem, NotModifiedItem, PageItem, RedirectItem
