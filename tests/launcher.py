@@ -22,7 +22,7 @@ import os
 import sys
 
 # What a crawl imports: the command line, Scrapy and Twisted, the spider, the pipelines and the cleaning.
-PRELOADED = ("cess_archive.cli", "cess_archive.crawling", "crawler.pipelines", "crawler.spiders.site")
+PRELOADED = ("cess_archive.cli", "crawler.runner", "crawler.pipelines", "crawler.spiders.site")
 
 
 def _prepare() -> None:
