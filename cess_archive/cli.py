@@ -11,11 +11,13 @@ import sys
 
 import click
 
+from archive.package import PROJECT_VERSION
+
 from .errors import EXIT_ABORTED, EXIT_CANNOT_RUN, EXIT_OK, EXIT_USAGE, CliError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="cess-archive")
+@click.version_option(version=PROJECT_VERSION, prog_name="cess-archive")
 def cli():
     """Archive the publications of the Centre Européen de Sécurité et de Stratégie, with every version."""
 

@@ -207,4 +207,6 @@ def crawl(source, sources_file, base_url, db, sets, max_runtime, log_level, log_
     if run.status == "failed":
         hint = f": is {run.base_url or 'the site'} reachable?" if error_kinds(run) else ""
         raise CliError(f"run {run.id} failed: {describe_outcome(run)}{hint}", EXIT_CANNOT_RUN)
+    if status is None:  # the crawl ended without recording how: never a success
+        raise CliError(f"run {run.id} ended without its end being recorded (see the log)", EXIT_CANNOT_RUN)
     sys.exit(status)

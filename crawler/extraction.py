@@ -7,23 +7,14 @@ both produce the same content from the same bytes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 
 from archive import Content
+from archive.package import PROJECT_VERSION, UNKNOWN, package_version
 
 from .cleaning import EXTRACTOR_VERSION, CleanRecord, clean_html, decode_html
 
-
-def _package_version(name: str) -> str:
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return "unknown"
-
-
 EXTRACTOR_ID = (
-    f"{EXTRACTOR_VERSION}; cess-archive {_package_version('cess-archive')}; "
-    f"trafilatura {_package_version('trafilatura')}"
+    f"{EXTRACTOR_VERSION}; cess-archive {PROJECT_VERSION}; trafilatura {package_version('trafilatura') or UNKNOWN}"
 )
 
 

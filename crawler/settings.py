@@ -7,14 +7,9 @@ settings table is generated from it (``tests/test_settings.py``).
 """
 
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-try:
-    PROJECT_VERSION = version("cess-archive")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    PROJECT_VERSION = "0+unknown"
-
+from archive.package import PROJECT_VERSION
 
 BOT_NAME = "cess-archive"
 SPIDER_MODULES = ["crawler.spiders"]

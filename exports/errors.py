@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-EXIT_USAGE = 2
-EXIT_CANNOT_RUN = 3
+from archive.exit_statuses import EXIT_CANNOT_RUN, EXIT_USAGE
 
 
 class ExportError(Exception):

@@ -16,6 +16,7 @@ from typing import IO
 
 from sqlalchemy.orm import Session
 
+from archive.package import PROJECT_VERSION, package_version
 from archive.reading import NotFound, Selection, count_captures, count_records, get_run, records
 
 from .errors import EmptySelection, ExportError
@@ -49,17 +50,8 @@ class ExportResult:
 
 
 def software_name() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        ours = version("cess-archive")
-    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-        ours = "unknown"
-    try:
-        warcio = f" (warcio/{version('warcio')})"
-    except PackageNotFoundError:  # pragma: no cover
-        warcio = ""
-    return f"cess-archive/{ours}{warcio}"
+    warcio = package_version("warcio")
+    return f"cess-archive/{PROJECT_VERSION}" + (f" (warcio/{warcio})" if warcio else "")
 
 
 def begin_snapshot(session: Session) -> None:

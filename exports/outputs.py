@@ -18,7 +18,9 @@ import sys
 from pathlib import Path
 from typing import IO, TypeAlias
 
-from .errors import EXIT_CANNOT_RUN, EXIT_USAGE, ExportError
+from archive.exit_statuses import EXIT_CANNOT_RUN, EXIT_USAGE
+
+from .errors import ExportError
 from .tempfiles import parent_of
 
 STDOUT = "-"
