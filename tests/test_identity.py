@@ -67,7 +67,13 @@ def test_raw_sitemap_and_encoded_links_give_one_record(archived, slug):
 
 def test_each_post_fetched_once_whatever_the_link_form(archived):
     fetched = Counter(path_of(r.path) for r in archived["requests"] if r.path.startswith("/post/"))
-    assert fetched and max(fetched.values()) == 1, [p for p, n in fetched.items() if n > 1]
+    repeated = {p for p, n in fetched.items() if n > 1}
+    details = [
+        (r.method, r.path, r.query, r.status, r.headers.get("User-Agent"))
+        for r in archived["requests"]
+        if path_of(r.path) in repeated
+    ]
+    assert fetched and not repeated, details
 
 
 def test_host_alias_is_the_same_page(archived):
