@@ -1,5 +1,10 @@
 """What the archive calls "the content" of a page, and its digest.
 
+:class:`Content` declares the fields of a page version, once: ``Version`` has a column of the same name
+for each (the store copies them by name), the crawler's cleaning record is converted to it by name
+(:func:`content_from`), and the exported record has each of them but ``ARCHIVE_ONLY_FIELDS``, as the
+selection's columns of the same names. ``tests/test_page_shape.py`` checks that they all agree.
+
 Only the fields an edit by the organisation can change take part in the digest: title, author, publication
 date and text. Everything else (modified date, which Wix bumps on republishing; detected language; image)
 is kept with the version but never decides whether a new version exists.
@@ -7,10 +12,12 @@ is kept with the version but never decides whether a new version exists.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
+from typing import Any
 
 DIGEST_FIELDS = ("title", "author", "published", "text")
 
@@ -32,6 +39,24 @@ class Content:
     translations: dict[str, str] = field(default_factory=dict)
     template: str | None = None
     extractor: str = "unknown"
+
+
+#: The fields of a page version, in their declared order.
+CONTENT_FIELDS = tuple(f.name for f in fields(Content))
+#: The fields kept with each version for the archive's own use, but not part of the exported record.
+ARCHIVE_ONLY_FIELDS = ("description", "image", "template", "extractor")
+
+
+def content_from(source: object, **given: Any) -> Content:
+    """The ``Content`` with the fields ``given``, the others from the attributes of the same names of
+    ``source`` (a ``Version`` row, the cleaning's record)."""
+    return Content(**{name: getattr(source, name) for name in CONTENT_FIELDS if name not in given}, **given)
+
+
+def content_values(content: Content) -> dict[str, Any]:
+    """The fields of ``content`` by name (the columns of its ``Version`` row), each value copied so that
+    a row never shares a mutable value (``translations``) with the content."""
+    return {name: copy.copy(getattr(content, name)) for name in CONTENT_FIELDS}
 
 
 def iso_utc(value: datetime | None) -> str | None:
@@ -99,4 +124,4 @@ def content_digest(title: str | None, author: str | None, published: datetime | 
 
 
 def digest_of(content: Content) -> str:
-    return content_digest(content.title, content.author, content.published, content.text)
+    return content_digest(*(getattr(content, name) for name in DIGEST_FIELDS))

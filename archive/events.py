@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from .content import DIGEST_FIELDS, Content
 from .diffing import change_stats
 from .models import Event, Page, Version
 
@@ -38,20 +39,21 @@ def add_event(
     return event
 
 
-def describe_change(previous: Version, title: str | None, author: str | None, published, text: str) -> tuple[str, dict]:
-    """("retitled" or "edited", details) for a new version following ``previous``."""
+def describe_change(previous: Version, content: Content) -> tuple[str, dict]:
+    """("retitled" or "edited", details) for a new version of ``content`` following ``previous``: the text's
+    change, the other digest fields that changed (author, published), old and new titles."""
     details: dict = {"from_version": previous.number}
-    if text != previous.text:
-        details.update(change_stats(previous.text, text).as_dict())
+    if content.text != previous.text:
+        details.update(change_stats(previous.text, content.text).as_dict())
     changed = [
         name
-        for name, old, new in (("author", previous.author, author), ("published", previous.published, published))
-        if old != new
+        for name in DIGEST_FIELDS
+        if name not in ("title", "text") and getattr(previous, name) != getattr(content, name)
     ]
     if changed:
         details["fields"] = changed
-    if (title or "") != (previous.title or ""):
+    if (content.title or "") != (previous.title or ""):
         details["old_title"] = previous.title
-        details["new_title"] = title
+        details["new_title"] = content.title
         return "retitled", details
     return "edited", details

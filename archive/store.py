@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .content import Content, digest_of
+from .content import Content, content_from, content_values, digest_of
 from .events import add_event, describe_change
 from .models import RUN_STATUSES, Capture, Event, Page, PageAlias, RawBlob, Run, Version, latest_number, utcnow  # noqa: F401
 from .raw import store_raw
@@ -197,19 +197,7 @@ def _new_version(
         page=page,
         number=number,
         content_sha256=digest,
-        title=content.title,
-        author=content.author,
-        published=content.published,
-        modified=content.modified,
-        text=content.text,
-        language=content.language,
-        language_probability=content.language_probability,
-        declared_language=content.declared_language,
-        description=content.description,
-        image=content.image,
-        translations=dict(content.translations),
-        template=content.template,
-        extractor=content.extractor,
+        **content_values(content),
         reason=reason,
         first_seen=at,
         last_seen=at,
@@ -382,7 +370,7 @@ def _add_version(
     elif current is None:
         kind, details = "new", {"title": content.title}
     else:
-        kind, details = describe_change(current, content.title, content.author, content.published, content.text)
+        kind, details = describe_change(current, content)
     add_event(session, page=page, kind=kind, at=at, run_id=run_id, version=version, details=details)
     return version
 
@@ -488,21 +476,8 @@ def _merge_into(session: Session, *, keep: Page, absorbed: Page, run_id: int | N
         kept_latest is None or absorbed_latest.content_sha256 != kept_latest.content_sha256
     ):
         capture = session.get(Capture, absorbed_latest.capture_id) if absorbed_latest.capture_id else None
-        content = Content(
-            title=absorbed_latest.title,
-            author=absorbed_latest.author,
-            published=absorbed_latest.published,
-            modified=absorbed_latest.modified,
-            text=absorbed_latest.text,
-            language=absorbed_latest.language,
-            language_probability=absorbed_latest.language_probability,
-            declared_language=absorbed_latest.declared_language,
-            description=absorbed_latest.description,
-            image=absorbed_latest.image,
-            translations=dict(absorbed.translations or {}),
-            template=absorbed_latest.template,
-            extractor=absorbed_latest.extractor,
-        )
+        # the translations are the absorbed page's, as last captured
+        content = content_from(absorbed_latest, translations=dict(absorbed.translations or {}))
         target_version = _add_version(
             session,
             keep,

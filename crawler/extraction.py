@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from archive import Content
+from archive.content import content_from
 from archive.package import PROJECT_VERSION, UNKNOWN, package_version
 
 from .cleaning import EXTRACTOR_VERSION, CleanRecord, clean_html, decode_html
@@ -40,18 +41,7 @@ def extract(body: bytes, content_type: str | None, url: str) -> Extraction:
 def to_content(
     record: CleanRecord, translations: dict[str, str] | None = None, extractor: str = EXTRACTOR_ID
 ) -> Content:
-    return Content(
-        title=record.title,
-        author=record.author,
-        published=record.published,
-        modified=record.modified,
-        text=record.text,
-        language=record.language,
-        language_probability=record.language_probability,
-        declared_language=record.declared_language,
-        description=record.description,
-        image=record.image,
-        translations=dict(record.translations if translations is None else translations),
-        template=record.template,
-        extractor=extractor,
-    )
+    """The archive's ``Content`` of a cleaning record: its fields of the same names, with ``translations``
+    (the record's own when not given) and the ``extractor`` that made it."""
+    translations = dict(record.translations if translations is None else translations)
+    return content_from(record, translations=translations, extractor=extractor)

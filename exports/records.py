@@ -2,7 +2,9 @@
 
 ``FIELDS`` is the single description of the record. The README table, the JSON Schema, the Frictionless
 table schema, the Parquet schema and the CSV header are all generated from it (``exports.schema``), so the
-documentation and the exports cannot drift apart; ``tests/test_dataset.py`` checks it.
+documentation and the exports cannot drift apart; ``tests/test_dataset.py`` checks it. The fields that
+come from a version's ``Content`` (``archive.content``, the declaration of a page's fields) must be those
+of ``Content`` but ``ARCHIVE_ONLY_FIELDS``, with the same types: ``tests/test_page_shape.py`` checks it.
 
 A record exists in two forms: *typed* (datetimes are aware ``datetime`` objects, as Parquet and the
 datasets want them) and *JSON* (datetimes are ISO 8601 strings in UTC with a ``Z``), for JSON, JSONL, CSV

@@ -28,7 +28,7 @@ from datetime import datetime
 from sqlalchemy import RowMapping, Select, and_, case, exists, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
-from ..content import iso_utc
+from ..content import ARCHIVE_ONLY_FIELDS, CONTENT_FIELDS, iso_utc
 from ..models import Capture, Event, Page, RawBlob, Run, UTCDateTime, Version, latest_number
 
 #: Events that change whether a page is on the site.
@@ -146,15 +146,18 @@ def _last_seen_column(selection: Selection):
 def _records_query(selection: Selection) -> Select:
     """One row per selected version, with the columns an export record needs, ordered by URL then number.
 
-    Columns: ``version_id``, ``page_id``, ``capture_id``, ``url``, ``kind``, ``status``, ``version``,
-    ``title``, ``author``, ``published``, ``modified``, ``language``, ``language_probability``,
-    ``declared_language``, ``text``, ``content_sha256``, ``first_seen``, ``last_seen``, ``source``,
-    ``translations``, ``duplicate_of``.
+    Columns: ``version_id``, ``page_id``, ``capture_id``, ``url``, ``kind``, ``status``, ``version``, every
+    field of ``Content`` but ``ARCHIVE_ONLY_FIELDS`` (``title``, ``author``, ``published``, ``modified``,
+    ``text``, ``language``, ``language_probability``, ``declared_language``, ``translations``: the page's,
+    or with ``as_of`` those captured with the version), ``content_sha256``, ``first_seen``, ``last_seen``,
+    ``source``, ``duplicate_of``.
     """
     original = aliased(Page)
     status = _status_column(selection).label("status")
     url = _url_column(selection).label("url")
-    translations = Version.translations if selection.as_of is not None else Page.translations
+    content = {name: getattr(Version, name) for name in CONTENT_FIELDS if name not in ARCHIVE_ONLY_FIELDS}
+    if selection.as_of is None:
+        content["translations"] = Page.translations
     query = (
         select(
             Version.id.label("version_id"),
@@ -164,19 +167,11 @@ def _records_query(selection: Selection) -> Select:
             Page.kind.label("kind"),
             status,
             Version.number.label("version"),
-            Version.title.label("title"),
-            Version.author.label("author"),
-            Version.published.label("published"),
-            Version.modified.label("modified"),
-            Version.language.label("language"),
-            Version.language_probability.label("language_probability"),
-            Version.declared_language.label("declared_language"),
-            Version.text.label("text"),
+            *(column.label(name) for name, column in content.items()),
             Version.content_sha256.label("content_sha256"),
             Version.first_seen.label("first_seen"),
             _last_seen_column(selection).label("last_seen"),
             Page.source.label("source"),
-            translations.label("translations"),
             original.url.label("duplicate_of"),
         )
         .select_from(Version)
