@@ -76,10 +76,15 @@ def test_each_post_fetched_once_whatever_the_link_form(archived):
     forms: dict[str, set[tuple[str, str]]] = {}
     for r in posts:
         forms.setdefault(path_of(r.path), set()).add((r.path, r.query))
-    details = [(r.method, r.path, r.query, r.status, r.headers.get("User-Agent")) for r in posts]
-    assert forms and all(len(found) == 1 for found in forms.values()), details
+    assert forms and all(len(found) == 1 for found in forms.values()), [f for f in forms.values() if len(f) > 1]
     repeated = len(posts) - len(forms)
-    assert repeated <= archived["stats"].get("retry/count", 0), (archived["stats"], details)
+    answered = sum(v for k, v in archived["stats"].items() if k.startswith("downloader/response_status_count/"))
+    seen = Counter(path_of(r.path) for r in posts)
+    assert repeated <= archived["stats"].get("retry/count", 0), (
+        f"server log: {len(archived['requests'])} requests, the crawl's responses: {answered}",
+        [(path, n) for path, n in seen.items() if n > 1],
+        [(r.method, r.path, r.query, r.status, sorted(r.headers.items())) for r in posts if seen[path_of(r.path)] > 1],
+    )
 
 
 def test_host_alias_is_the_same_page(archived):
