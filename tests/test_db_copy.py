@@ -352,6 +352,11 @@ def test_a_copy_reads_the_source_at_one_moment_while_a_crawl_writes(fresh_site, 
             result = db_copy(source, target)
             assert result.exit_code == 0, result.output
             copies.append(target)
+            copied = len(sqlite_rows(target)["pages"])  # the next copy waits for the crawl to store more
+            wait_until(
+                lambda copied=copied: pages_stored(source) > copied or crawling.poll() is not None,
+                what="the crawl stores another page",
+            )
     finally:
         out, err = crawling.communicate(timeout=300)
     assert crawling.returncode == 0, out + err
