@@ -20,7 +20,7 @@ from archive.backup import backup_sqlite
 from archive.db import sqlite_path, url_shown
 from archive.locking import ArchiveLocked, crawl_lock
 
-from .access import DB_HELP, open_archive
+from .access import DB_HELP, open_archive, opened_archive
 from .errors import EXIT_CANNOT_RUN, EXIT_LOCKED, EXIT_OK, EXIT_PAGE_ERRORS, EXIT_USAGE, CliError
 
 EXIT_UPGRADE_DUE = EXIT_PAGE_ERRORS  # db check: the archive works, but an upgrade is due
@@ -85,11 +85,8 @@ def _standing(engine: Engine) -> dict:
 @json_option
 def current(db: str | None, as_json: bool) -> None:
     """Show the archive's schema revision, and whether an upgrade is due."""
-    engine = open_archive(db, must_exist=True, read_only=True, check_schema=False)
-    try:
+    with opened_archive(db, must_exist=True, read_only=True, check_schema=False) as engine:
         standing = _standing(engine)
-    finally:
-        engine.dispose()
     if as_json:
         click.echo(json.dumps(standing))
         return
@@ -111,11 +108,8 @@ def history(db: str | None, as_json: bool) -> None:
     """List the schema revisions this release knows, oldest first; with --db, mark the archive's."""
     revision = None
     if db is not None:
-        engine = open_archive(db, must_exist=True, read_only=True, check_schema=False)
-        try:
+        with opened_archive(db, must_exist=True, read_only=True, check_schema=False) as engine:
             revision = _revision(engine)
-        finally:
-            engine.dispose()
     known = schema.revisions()
     if as_json:
         click.echo(
@@ -145,11 +139,8 @@ def history(db: str | None, as_json: bool) -> None:
 @db_option
 def check(db: str | None) -> None:
     """Exit 0 when the archive is at this release's schema, 1 when an upgrade is due."""
-    engine = open_archive(db, must_exist=True, read_only=True, check_schema=False)
-    try:
+    with opened_archive(db, must_exist=True, read_only=True, check_schema=False) as engine:
         standing = _standing(engine)
-    finally:
-        engine.dispose()
     if standing["at_head"]:
         click.echo(f"{standing['archive']}: at head, {schema.describe(standing['head'])}")
         sys.exit(EXIT_OK)
@@ -172,11 +163,9 @@ def backup_path(database: Path, revision: str) -> Path:
 
 
 def _migrate(db: str | None, target: str, *, downwards: bool) -> None:
-    reader = open_archive(db, must_exist=True, read_only=True, check_schema=False)
-    try:  # what is not an archive is refused before anything opens it for writing
+    # what is not an archive is refused before anything opens it for writing
+    with opened_archive(db, must_exist=True, read_only=True, check_schema=False) as reader:
         _revision(reader)
-    finally:
-        reader.dispose()
     engine = open_archive(db, must_exist=True, check_schema=False, create=False)
     where = _where(engine)
     try:

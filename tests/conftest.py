@@ -47,16 +47,15 @@ class Result:
 OWN_PROCESS = frozenset({"crawl"})
 
 
-def cess(*args: str, timeout: float = 300, env: dict | None = None, own_process: bool = False) -> Result:
+def cess(*args: str, timeout: float = 300, env: dict | None = None) -> Result:
     """Runs ``cess-archive`` with ``args``, as an operator would, and returns its status and output.
 
     A crawl runs in a process of its own, forked from a process that has imported the crawler already
     (``tests.launcher``). Every other command runs in this process through click's ``CliRunner`` and the
-    same entry point (``cess_archive.cli.main``) that the console script calls. ``own_process=True`` (or
-    ``CESS_TEST_OWN_PROCESS=1`` in the environment, for every command) starts the installed console script
-    instead, as a shell would.
+    same entry point (``cess_archive.cli.main``) that the console script calls. ``CESS_TEST_OWN_PROCESS=1``
+    in the environment runs every command through the installed console script instead, as a shell would.
     """
-    if own_process or os.environ.get("CESS_TEST_OWN_PROCESS"):
+    if os.environ.get("CESS_TEST_OWN_PROCESS"):
         return run_console_script(*args, timeout=timeout, env=env)
     if args and args[0] in OWN_PROCESS:
         return run_forked(*args, timeout=timeout, env=env)
