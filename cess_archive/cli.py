@@ -27,9 +27,10 @@ def _register_commands() -> None:
     from .db_command import db
     from .export_command import export
     from .runs_command import runs
+    from .serve_command import serve
     from .tracking import COMMANDS
 
-    for command in (crawl, db, export, runs, *COMMANDS):
+    for command in (crawl, db, export, runs, serve, *COMMANDS):
         cli.add_command(command)
 
 

@@ -10,21 +10,11 @@ from archive.reading import RunInfo, get_run, list_runs
 
 from . import render
 from .access import DB_HELP, reading
-from .errors import EXIT_CANNOT_RUN, EXIT_INTERRUPTED, EXIT_OK, EXIT_PAGE_ERRORS
 
 
 def run_exit_status(run) -> int | None:
-    """The status ``crawl`` exits (or exited) with for ``run`` (a ``RunInfo``, or the run's row); None while
-    it runs or when its process died (then the crawl itself reported nothing)."""
-    if run.status in ("running", "aborted"):
-        return None
-    if run.status == "interrupted":
-        return EXIT_INTERRUPTED
-    if run.status == "failed":
-        return EXIT_CANNOT_RUN
-    if run.errors and run.fetched == 0 and run.not_modified == 0:  # recorded before runs could be "failed"
-        return EXIT_CANNOT_RUN
-    return EXIT_PAGE_ERRORS if run.errors else EXIT_OK
+    """The status ``crawl`` exits (or exited) with for ``run`` (a ``RunInfo``, or the run's row)."""
+    return (run if isinstance(run, RunInfo) else RunInfo.of(run)).exit_status
 
 
 def run_record(run, exit_status: int | None = None) -> dict:

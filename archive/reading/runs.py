@@ -9,6 +9,7 @@ from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session
 
 from ..content import iso_utc
+from ..exit_statuses import EXIT_CANNOT_RUN, EXIT_INTERRUPTED, EXIT_OK, EXIT_PAGE_ERRORS
 from ..models import Page, Run
 from ..store import describe_outcome
 from .pages import MAX_ID, NotFound, from_row
@@ -42,6 +43,20 @@ class RunInfo:
             for detail in (run.error_details or [])
         )
         return from_row(cls, run, message=describe_outcome(run), error_details=details)
+
+    @property
+    def exit_status(self) -> int | None:
+        """The status ``crawl`` exits (or exited) with for this run; None while it runs or when its process
+        died (then the crawl itself reported nothing)."""
+        if self.status in ("running", "aborted"):
+            return None
+        if self.status == "interrupted":
+            return EXIT_INTERRUPTED
+        if self.status == "failed":
+            return EXIT_CANNOT_RUN
+        if self.errors and self.fetched == 0 and self.not_modified == 0:  # recorded before runs could be "failed"
+            return EXIT_CANNOT_RUN
+        return EXIT_PAGE_ERRORS if self.errors else EXIT_OK
 
     def as_dict(self, exit_status: int | None) -> dict:
         """The run as ``crawl --json`` and ``runs --json`` print it; ``exit_status`` is what ``crawl`` exits

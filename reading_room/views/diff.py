@@ -1,0 +1,5 @@
+"""(to be written)"""
+
+from starlette.routing import BaseRoute
+
+routes: list[BaseRoute] = []
