@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install check test test-fast crawl demo revision clean
+.PHONY: install check test test-fast crawl demo revision bench-web clean
 
 install: $(STAMP)
 
@@ -39,6 +39,11 @@ demo: $(STAMP)
 # make revision MESSAGE="what it changes"  (review it, then add its release to archive.schema.RELEASES)
 revision: $(STAMP)
 	$(BIN)/python -c 'import sys; from archive.schema import draft_revision; print(draft_revision(sys.argv[1]))' "$(MESSAGE)"
+
+# The reading room's latency per route and its memory, on generated archives of 10,000 and 1,000 pages
+# (made in data/bench/ the first time, in about a minute): benchmarks/web.py --help for its options.
+bench-web: $(STAMP)
+	$(BIN)/python benchmarks/web.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
