@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from ..content import iso_utc
 from ..models import Event, Page, Run, Version
@@ -16,6 +16,10 @@ from .runs import RunInfo
 
 SORTS = ("title", "first_seen", "last_change", "versions", "url")
 CHANGE_KINDS = ("edited", "retitled", "removed", "restored", "moved", "extractor-change")
+#: Up to this many pages (offset + limit), the default list is found by reading the newest changes first
+#: (:func:`_newest_changes`), unless at most ``FEW`` pages pass the filters: each of those is looked at.
+NEWEST_FIRST_WALK = 2000
+FEW = 2000
 
 
 @dataclass(frozen=True)
@@ -45,44 +49,60 @@ class Summary:
         }
 
 
-def _latest_versions():
-    """(page_id, number of versions, latest number) per page."""
-    return (
-        select(Version.page_id, func.count().label("versions"), func.max(Version.number).label("latest"))
-        .group_by(Version.page_id)
-        .subquery("counted")
-    )
+def _latest(column, page_id):
+    """SQL: ``column`` of the latest version of page ``page_id`` (NULL when it has none).
+
+    The same version as ``latest_number``; written as "the highest number first, one row" so that the
+    database finds it in an index on ``versions (page_id, number, …)`` for each page, instead of
+    aggregating every version of the archive."""
+    return select(column).where(Version.page_id == page_id).order_by(Version.number.desc()).limit(1).scalar_subquery()
+
+
+def _has_version(page_id):
+    """SQL: page ``page_id`` has a version."""
+    return select(Version.id).where(Version.page_id == page_id).exists()
 
 
 def summary(session: Session) -> Summary:
-    pages, removed, first, last = session.execute(
+    by_kind = session.execute(
         select(
+            Page.kind,
             func.count(),
             func.coalesce(func.sum(case((Page.status == "removed", 1), else_=0)), 0),
             func.min(Page.first_seen),
             func.max(Page.last_seen),
-        ).select_from(Page)
-    ).one()
-    versions = session.scalar(select(func.count()).select_from(Version)) or 0
-    counted = _latest_versions()
-    languages = session.execute(
-        select(func.coalesce(Version.language, ""), func.count())
-        .join(counted, and_(Version.page_id == counted.c.page_id, Version.number == counted.c.latest))
-        .group_by(Version.language)
-        .order_by(func.count().desc(), Version.language)
+        )
+        .group_by(Page.kind)
+        .order_by(Page.kind)
     ).all()
-    kinds = session.execute(select(Page.kind, func.count()).group_by(Page.kind).order_by(Page.kind)).all()
-    runs = session.scalar(select(func.count()).select_from(Run)) or 0
+    seen = [row[3] for row in by_kind], [row[4] for row in by_kind]
     return Summary(
-        pages=pages,
-        removed=int(removed or 0),
-        versions=versions,
-        languages={language or "?": count for language, count in languages},
-        kinds=dict(kinds),
-        runs=runs,
-        first_seen=first,
-        last_seen=last,
+        pages=sum(row[1] for row in by_kind),
+        removed=sum(int(row[2] or 0) for row in by_kind),
+        versions=session.scalar(select(func.count()).select_from(Version)) or 0,
+        languages=_languages(session),
+        kinds={kind: count for kind, count, *_ in by_kind},
+        runs=session.scalar(select(func.count()).select_from(Run)) or 0,
+        first_seen=min(seen[0], default=None),
+        last_seen=max(seen[1], default=None),
     )
+
+
+def _languages(session: Session) -> dict[str, int]:
+    """Pages by the language of their latest version ("?" when it has none), most frequent first."""
+    latest = (
+        select(_latest(Version.language, Page.id).label("language"))
+        .select_from(Page)
+        .where(_has_version(Page.id))
+        .offset(0)  # looked up once per page: without it, SQLite would look again for each use of the column
+        .subquery("latest")
+    )
+    counted = session.execute(
+        select(func.coalesce(latest.c.language, ""), func.count())
+        .group_by(latest.c.language)
+        .order_by(func.count().desc(), latest.c.language)
+    ).all()
+    return {language or "?": count for language, count in counted}
 
 
 def recent_runs(session: Session, limit: int = 5) -> list[RunInfo]:
@@ -92,7 +112,7 @@ def recent_runs(session: Session, limit: int = 5) -> list[RunInfo]:
 
 def recent_changes(session: Session, limit: int = 10) -> list[ChangeEvent]:
     """The newest ``limit`` events that are changes (not first sightings), newest first."""
-    ids = select(Event.id).where(Event.kind.in_(CHANGE_KINDS)).order_by(Event.at.desc(), Event.id.desc()).limit(limit)
+    ids = select(Event.id).where(_is_change()).order_by(Event.at.desc(), Event.id.desc()).limit(limit)
     return sorted(events_where(session, Event.id.in_(ids)), key=lambda event: (event.at, event.id), reverse=True)
 
 
@@ -150,44 +170,149 @@ class PageList:
         }
 
 
-def _page_query(filters: PageFilter) -> tuple[Select, dict]:
-    counted = _latest_versions()
-    changes = (
+def _is_change(event=Event):
+    """SQL: the event is a change, not a first sighting.
+
+    Nearly every event is a change: ``kind`` is compared as an expression, not as the bare column, so that
+    the database does not gather them all through the index on ``kind`` (SQLite would, then sort them)
+    where reading the events newest first through the index on ``at`` soon finds what is asked."""
+    return (event.kind + "").in_(CHANGE_KINDS)
+
+
+def _changed(page_id):
+    """SQL: page ``page_id`` has changed since it was first seen."""
+    other = aliased(Event)
+    return select(other.id).where(other.page_id == page_id, _is_change(other)).exists()
+
+
+def _last_change(page_id):
+    """SQL: when page ``page_id`` last changed (its newest event that is not a first sighting), or NULL."""
+    other = aliased(Event)
+    return select(func.max(other.at)).where(other.page_id == page_id, _is_change(other)).scalar_subquery()
+
+
+def _changes():
+    """(page_id, last_change) of every page that changed: one pass over the events, to sort every page by
+    it (cheaper than looking for each page's newest change)."""
+    return (
         select(Event.page_id, func.max(Event.at).label("last_change"))
-        .where(Event.kind.in_(CHANGE_KINDS))
+        .where(_is_change())
         .group_by(Event.page_id)
         .subquery("changes")
     )
-    columns = {
-        "id": Page.id,
-        "url": Page.url,
-        "title": Version.title,
-        "kind": Page.kind,
-        "status": Page.status,
-        "language": Version.language,
-        "versions": func.coalesce(counted.c.versions, 0),
-        "first_seen": Page.first_seen,
-        "last_seen": Page.last_seen,
-        "last_change": changes.c.last_change,
-    }
-    query: Select = (
-        select(*(column.label(name) for name, column in columns.items()))
-        .select_from(Page)
-        .outerjoin(counted, counted.c.page_id == Page.id)
-        .outerjoin(Version, and_(Version.page_id == Page.id, Version.number == counted.c.latest))
-        .outerjoin(changes, changes.c.page_id == Page.id)
-    )
+
+
+def _conditions(filters: PageFilter) -> list:
+    """What a page must be to pass ``filters``, but whether it changed (see :func:`page_list`)."""
+    conditions = []
     if filters.kind:
-        query = query.where(Page.kind == filters.kind)
+        conditions.append(Page.kind == filters.kind)
     if filters.status:
-        query = query.where(Page.status == filters.status)
+        conditions.append(Page.status == filters.status)
     if filters.language:
-        query = query.where(func.lower(Version.language) == filters.language.lower())
-    if filters.changed is True:
-        query = query.where(changes.c.last_change.is_not(None))
-    elif filters.changed is False:
-        query = query.where(changes.c.last_change.is_(None))
-    return query, columns
+        conditions.append(func.lower(_latest(Version.language, Page.id)) == filters.language.lower())
+    return conditions
+
+
+def _newest_changes(session: Session, conditions: list, changed: bool | None, limit: int, offset: int) -> list[int]:
+    """The ids of the pages passing ``conditions`` (and ``changed``, see :class:`PageFilter`) from ``offset``
+    in the order of the default list (newest change first, then the pages that never changed, each by URL),
+    found by reading the change events newest first until ``offset + limit`` pages (and those that changed
+    at the same instant as the last of them) are known, instead of finding every page's newest change."""
+    unchanged = select(Page.id).where(*conditions, ~_changed(Page.id)).order_by(Page.url)
+    if changed is False:
+        return list(session.scalars(unchanged.limit(limit).offset(offset)))
+    wanted = offset + limit
+    seen: list[int] = []
+    known: set[int] = set()
+    boundary = None  # when the last wanted page changed; every page still unseen changed at or before it
+    after = None  # (at, id) of the last event read
+    chunk = max(2 * wanted, 100)
+    exhausted = False
+    while True:
+        query = (
+            select(Event.page_id, Event.at, Event.id)
+            .join(Page, Page.id == Event.page_id)
+            .where(_is_change(), *conditions)
+            .order_by(Event.at.desc(), Event.id.desc())
+            .limit(chunk)
+        )
+        if after is not None:
+            query = query.where(or_(Event.at < after[0], and_(Event.at == after[0], Event.id < after[1])))
+        rows = session.execute(query).all()
+        for page_id, at, _ in rows:
+            if boundary is not None and at < boundary:
+                break  # every page that comes next changed before the last one wanted
+            if page_id not in known:
+                known.add(page_id)
+                seen.append(page_id)
+                if len(seen) == wanted:
+                    boundary = at
+        else:  # all read: more may come after them
+            if len(rows) == chunk:
+                after = rows[-1].at, rows[-1].id
+                continue
+            exhausted = True
+        break
+    found: list[int] = []
+    if offset < len(seen):  # the database orders the pages found (ties by URL as it compares them)
+        newest_first = _last_change(Page.id).desc().nulls_last()
+        ordered = select(Page.id).where(Page.id.in_(seen)).order_by(newest_first, Page.url)
+        found = list(session.scalars(ordered.limit(limit).offset(offset)))
+    if exhausted and changed is None and len(found) < limit:
+        found += session.scalars(unchanged.limit(limit - len(found)).offset(max(0, offset - len(seen))))
+    return found
+
+
+def _ordered_ids(
+    session: Session, filters: PageFilter, sort: str, descending: bool, limit: int, offset: int
+) -> tuple[list[int], int]:
+    """(the ids of the pages of one page of results, in order; how many pages pass ``filters``).
+
+    Only what the filters and the sort need is computed for every page; the columns shown are read for the
+    pages of this page of results alone (:func:`_rows`)."""
+    conditions = _conditions(filters)
+    changed = [] if filters.changed is None else [_changed(Page.id) if filters.changed else ~_changed(Page.id)]
+    total = session.scalar(select(func.count()).select_from(Page).where(*conditions, *changed)) or 0
+    if sort == "last_change" and filters.changed is False:  # none changed: by URL alone
+        sort, descending = "url", False
+    if sort == "last_change" and descending and offset + limit <= NEWEST_FIRST_WALK and total > FEW:
+        return _newest_changes(session, conditions, filters.changed, limit, offset), total
+    query = select(Page.id).where(*conditions, *changed)
+    if sort == "last_change" and total <= FEW:
+        key = _last_change(Page.id)
+    elif sort == "last_change":
+        changes = _changes()
+        query = query.outerjoin(changes, changes.c.page_id == Page.id)
+        key = changes.c.last_change
+    elif sort == "title":
+        key = func.lower(_latest(Version.title, Page.id))
+    elif sort == "versions":
+        key = select(func.count()).where(Version.page_id == Page.id).scalar_subquery()
+    else:
+        key = getattr(Page, sort)
+    ordered = key.desc() if descending else key.asc()
+    return list(session.scalars(query.order_by(ordered.nulls_last(), Page.url).limit(limit).offset(offset))), total
+
+
+def _rows(session: Session, ids: list[int]) -> list[PageRow]:
+    """The rows of the pages ``ids``, in that order."""
+    if not ids:
+        return []
+    query = select(
+        Page.id,
+        Page.url,
+        _latest(Version.title, Page.id).label("title"),
+        Page.kind,
+        Page.status,
+        _latest(Version.language, Page.id).label("language"),
+        select(func.count()).where(Version.page_id == Page.id).scalar_subquery().label("versions"),
+        Page.first_seen,
+        Page.last_seen,
+        _last_change(Page.id).label("last_change"),
+    ).where(Page.id.in_(ids))
+    found = {row.id: PageRow(**row._mapping) for row in session.execute(query)}
+    return [found[page_id] for page_id in ids]
 
 
 def page_list(
@@ -203,21 +328,12 @@ def page_list(
     largest first unless ``descending`` says otherwise), ``limit`` of them from ``offset``."""
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}")
-    query, columns = _page_query(filters)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     if descending is None:
         descending = sort not in ("title", "url")
-    key = func.lower(columns["title"]) if sort == "title" else columns[sort]
-    ordered = key.desc() if descending else key.asc()
-    rows = session.execute(query.order_by(ordered.nulls_last(), Page.url).limit(limit).offset(offset)).all()
-    return PageList(
-        total=total,
-        pages=tuple(PageRow(**row._mapping) for row in rows),
-        offset=offset,
-        limit=limit,
-    )
+    ids, total = _ordered_ids(session, filters, sort, descending, limit, offset)
+    return PageList(total=total, pages=tuple(_rows(session, ids)), offset=offset, limit=limit)
 
 
 def languages(session: Session) -> list[str]:
     """The languages of the pages' latest versions, for a filter's choices."""
-    return [language for language in summary(session).languages if language != "?"]
+    return [language for language in _languages(session) if language != "?"]
