@@ -16,6 +16,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -209,7 +210,12 @@ class Version(Base):
     """
 
     __tablename__ = "versions"
-    __table_args__ = (UniqueConstraint("page_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("page_id", "number"),
+        # The language of each page's latest version without reading the rows (the text comes before it):
+        # lists of pages filtered by language, and pages counted by language.
+        Index("ix_versions_page_id_number_language", "page_id", "number", "language"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     page_id: Mapped[int] = mapped_column(ForeignKey("pages.id"), index=True)

@@ -38,7 +38,7 @@ VERSION_TABLE = "alembic_version"
 FIRST_REVISION = "0001"
 
 #: The release that first wrote each revision.
-RELEASES = {"0001": "0.1.0", "0002": "0.2.0"}
+RELEASES = {"0001": "0.1.0", "0002": "0.2.0", "0003": "0.3.0"}
 
 #: The oldest revision this release's read commands read as it is; an upgrade that adds or changes
 #: columns moves it to itself.
