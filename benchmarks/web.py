@@ -39,6 +39,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from archive import schema
 from benchmarks.web_archive import SHAPE, generate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,7 +60,7 @@ class Samples:
     urls: list[str]  # pages' URLs as archived
     other_forms: list[str]  # the same pages named otherwise: a path alone, http://, no www, a trailing slash
     old_urls: list[str]  # URLs of pages that moved since
-    unknown: list[str]  # URLs no page has
+    unknown: list[str]  # URLs no page has: archived ones mistyped, and made-up ones
     versions: list[tuple[str, int]]
     consecutive: list[tuple[str, int, int]]  # (url, n - 1, n) of edits
     long_diffs: list[tuple[str, int, int]]  # first and latest versions of the longest, most changed texts
@@ -114,7 +115,7 @@ def samples(path: Path, count: int = 40) -> Samples:
         urls=urls,
         other_forms=pick(rng, forms, count),
         old_urls=pick(rng, old_urls, count),
-        unknown=[f"https://www.securite-strategie.example/post/nulle-part-{n}" for n in range(count)],
+        unknown=[url[:-2] + "zz" if n % 2 else f"{url.rsplit('/', 1)[0]}/nulle-part-{n}" for n, url in enumerate(urls)],
         versions=pick(rng, versions, count),
         consecutive=pick(rng, consecutive, count),
         long_diffs=long_diffs,
@@ -244,6 +245,11 @@ class Server:
                 raise RuntimeError(f"the server did not answer GET / within {STARTUP_TIMEOUT_S} s; see {log}")
             time.sleep(0.05)
 
+    def cpu_seconds(self) -> float:
+        """The server's CPU time so far (user and system, every thread)."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def memory(self) -> dict[str, float]:
         """The server's VmRSS and VmHWM (peak), in MiB."""
         found = {}
@@ -303,6 +309,7 @@ class Result:
     clients: int
     times: list[float] = field(default_factory=list)
     unexpected: dict[int, int] = field(default_factory=dict)  # status → count
+    cpu_ms: float = 0.0  # the server's CPU time per request
 
     def percentile(self, p: float) -> float:
         ordered = sorted(self.times)
@@ -329,10 +336,12 @@ def run_clients(server: Server, case: Case, clients: int, requests: int) -> Resu
             client.close()
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(clients)]
+    cpu = server.cpu_seconds()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    result.cpu_ms = (server.cpu_seconds() - cpu) * 1000 / max(1, len(result.times))
     return result
 
 
@@ -358,7 +367,8 @@ def measure(
             result = run_clients(server, case, clients, requests)
             results.append(result)
             print(
-                f"  {case.name:<44} x{clients}  p50 {result.percentile(50):7.1f}  p95 {result.percentile(95):7.1f} ms",
+                f"  {case.name:<44} x{clients}  p50 {result.percentile(50):7.1f}  p95 {result.percentile(95):7.1f}  "
+                f"cpu {result.cpu_ms:6.1f} ms",
                 file=out,
             )
     client.close()
@@ -370,12 +380,14 @@ def measure(
 
 def table(results: list[Result], markdown: bool) -> list[str]:
     lines = []
-    header = ("route", "clients", "n", "p50 ms", "p95 ms", "max ms", "")
+    header = ("route", "clients", "n", "p50 ms", "p95 ms", "max ms", "cpu ms")
     if markdown:
-        lines.append("| " + " | ".join(header[:-1]) + " | target |")
-        lines.append("|---|---:|---:|---:|---:|---:|---|")
+        lines.append("| " + " | ".join(header) + " | target |")
+        lines.append("|---|---:|---:|---:|---:|---:|---:|---|")
     else:
-        lines.append(f"{header[0]:<46} {header[1]:>7} {header[2]:>4} {header[3]:>8} {header[4]:>8} {header[5]:>8}")
+        lines.append(
+            f"{header[0]:<46} {header[1]:>7} {header[2]:>4} {header[3]:>8} {header[4]:>8} {header[5]:>8} {header[6]:>7}"
+        )
     for r in results:
         p50, p95, top = r.percentile(50), r.percentile(95), max(r.times)
         mark = ""
@@ -384,16 +396,25 @@ def table(results: list[Result], markdown: bool) -> list[str]:
         if r.unexpected:
             mark += " unexpected statuses: " + ", ".join(f"{s}×{n}" for s, n in sorted(r.unexpected.items()))
         if markdown:
-            lines.append(f"| `{r.name}` | {r.clients} | {len(r.times)} | {p50:.1f} | {p95:.1f} | {top:.1f} | {mark} |")
+            lines.append(
+                f"| `{r.name}` | {r.clients} | {len(r.times)} | {p50:.1f} | {p95:.1f} | {top:.1f} | {r.cpu_ms:.1f} | {mark} |"
+            )
         else:
-            lines.append(f"{r.name:<46} {r.clients:>7} {len(r.times):>4} {p50:>8.1f} {p95:>8.1f} {top:>8.1f}  {mark}")
+            lines.append(
+                f"{r.name:<46} {r.clients:>7} {len(r.times):>4} {p50:>8.1f} {p95:>8.1f} {top:>8.1f} {r.cpu_ms:>7.1f}  {mark}"
+            )
     return lines
+
+
+def load_average() -> str:
+    """The 1-, 5- and 15-minute load averages of the machine."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def archive_for(cache: Path, pages: int, versions: int) -> Path:
     """The generated archive of that size in ``cache``, made now if it is not there yet."""
     cache.mkdir(parents=True, exist_ok=True)
-    path = cache / f"{SHAPE.replace('/', '-')}-{pages}-{versions}.sqlite"
+    path = cache / f"{SHAPE.replace('/', '-')}-schema{schema.head()}-{pages}-{versions}.sqlite"
     if not path.exists():
         partial = path.with_suffix(".partial")
         for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
@@ -424,6 +445,7 @@ def main(argv: list[str] | None = None) -> int:
 
     big = args.db or archive_for(args.cache, args.pages, args.versions)
     small = None if args.no_small or args.db else archive_for(args.cache, args.small_pages, args.small_versions)
+    load_before = load_average()
     with tempfile.TemporaryDirectory(prefix="cess-web-bench-") as tmp:
         found = samples(big)
         chosen = [c for c in cases(found) if not args.only or any(c.name.startswith(p) for p in args.only)]
@@ -447,9 +469,16 @@ def main(argv: list[str] | None = None) -> int:
                 small_memory = small_before, server.memory()
             finally:
                 server.stop()
+    load_after = load_average()
 
     print("\n".join(table(results, args.markdown)))
     print()
+    print(
+        f"p50/p95/max: from each request sent to its answer read in full; cpu: the server's CPU time per request; "
+        f"{os.cpu_count()} CPUs, load average {load_before} before, {load_after} after"
+    )
+    if float(load_before.split()[0]) > 0.5:
+        print("note: the machine was busy before the benchmark started: latencies include other work")
     print(
         f"server RSS on {found.pages:,} pages: {before['VmRSS']:.0f} MiB before, {after['VmRSS']:.0f} MiB after "
         f"(peak {after['VmHWM']:.0f} MiB)"

@@ -813,7 +813,6 @@ def generate(path: Path, *, pages: int = 10_000, versions: int = 50_000, runs: i
         with engine.connect() as connection:
             shape = Generator(pages, versions, runs, seed).write(connection)
             connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            connection.exec_driver_sql("ANALYZE")
     finally:
         engine.dispose()
     return shape
