@@ -56,11 +56,27 @@ def events_where(session: Session, *conditions, source: str | None = None) -> li
     """The events that meet ``conditions`` (on ``Event``), of the pages of ``source`` only when given, oldest
     first."""
     latest = aliased(Version)
+    latest_title = (  # looked up only for the events that made no version (coalesce stops at the first value)
+        select(latest.title)
+        .where(latest.page_id == Event.page_id, latest.number == latest_number(latest.page_id))
+        .scalar_subquery()
+    )
     query = (
-        select(Event, Page.url, Version.number, func.coalesce(Version.title, latest.title))
+        select(
+            Event.id,
+            Event.run_id,
+            Event.at,
+            Event.kind,
+            Event.url,
+            Page.url.label("page_url"),
+            Version.number,
+            func.coalesce(Version.title, latest_title).label("title"),
+            Event.details,
+            Event.page_id,
+            Event.version_id,
+        )
         .join(Page, Event.page_id == Page.id)
         .outerjoin(Version, Event.version_id == Version.id)
-        .outerjoin(latest, (latest.page_id == Event.page_id) & (latest.number == latest_number(Event.page_id)))
         .where(*conditions)
         .order_by(Event.at, Event.id)
     )
@@ -68,19 +84,19 @@ def events_where(session: Session, *conditions, source: str | None = None) -> li
         query = query.where(Page.source == source)
     return [
         ChangeEvent(
-            id=event.id,
-            run_id=event.run_id,
-            at=event.at,
-            kind=event.kind,
-            url=event.url,
-            page_url=page_url,
-            title=title,
-            version=number,
-            details=dict(event.details or {}),
-            page_id=event.page_id,
-            version_id=event.version_id,
+            id=row.id,
+            run_id=row.run_id,
+            at=row.at,
+            kind=row.kind,
+            url=row.url,
+            page_url=row.page_url,
+            title=row.title,
+            version=row.number,
+            details=dict(row.details or {}),
+            page_id=row.page_id,
+            version_id=row.version_id,
         )
-        for event, page_url, number, title in session.execute(query)
+        for row in session.execute(query)
     ]
 
 
