@@ -144,6 +144,8 @@ def test_filters(client, site_archive):
     french = all_events(client, since="2000-01-01", language="fr")
     english = all_events(client, since="2000-01-01", language="en")
     assert french and english and not {e["id"] for e in french} & {e["id"] for e in english}
+    assert {"removed", "restored", "edited"} <= {e["kind"] for e in french}  # removals: the page's language
+    assert all_events(client, since="2000-01-01", language="FR") == french
     assert all("/en/" in event["url"] or "/en" in path_of(event["url"]) for event in english)
     run3_edits = client.get("/api/changes", params={"kind": "edited"}).json()
     assert run3_edits["run"] == 3 and [e["version"] for e in run3_edits["events"]] == [3]

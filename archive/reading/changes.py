@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..content import iso_utc
@@ -162,17 +162,26 @@ def change_page(session: Session, query: ChangeQuery, *, limit: int, offset: int
         conditions.append(Event.page_id == query.page_id)
     if query.kinds:
         conditions.append(Event.kind.in_(query.kinds))
-    ids = select(Event.id).join(Page, Event.page_id == Page.id).where(*conditions)
-    if query.page_kind:
-        ids = ids.where(Page.kind == query.page_kind)
-    if query.source:
-        ids = ids.where(Page.source == query.source)
+    ids = select(Event.id).where(*conditions)
+    if query.page_kind or query.source:
+        ids = ids.join(Page, Event.page_id == Page.id)
+        if query.page_kind:
+            ids = ids.where(Page.kind == query.page_kind)
+        if query.source:
+            ids = ids.where(Page.source == query.source)
     if query.language:
+        # The language of the version the event made; for an event without one (a removal, a move), that of
+        # the page's latest version, looked up for those events only.
+        wanted = query.language.lower()
         latest = aliased(Version)
-        ids = (
-            ids.outerjoin(Version, Event.version_id == Version.id)
-            .outerjoin(latest, (latest.page_id == Event.page_id) & (latest.number == latest_number(Event.page_id)))
-            .where(_event_language(latest) == query.language)
+        of_latest = (
+            select(latest.id)
+            .where(latest.page_id == Event.page_id, latest.number == latest_number(Event.page_id))
+            .where(func.lower(latest.language) == wanted)
+            .exists()
+        )
+        ids = ids.outerjoin(Version, Event.version_id == Version.id).where(
+            or_(func.lower(Version.language) == wanted, and_(Event.version_id.is_(None), of_latest))
         )
     total = session.scalar(select(func.count()).select_from(ids.subquery())) or 0
     chosen = ids.order_by(Event.at.desc(), Event.id.desc()).limit(limit).offset(offset)

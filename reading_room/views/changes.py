@@ -13,6 +13,7 @@ of its own.
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -48,6 +49,7 @@ FEED_LIMIT = 50
 MAX_OFFSET = 10_000_000
 DIFFABLE = ("edited", "retitled", "extractor-change", "restored")
 ATOM = "application/atom+xml; charset=utf-8"
+CHOICES_TTL = 60.0  # seconds
 
 
 @dataclass(frozen=True)
@@ -154,8 +156,13 @@ def diff_href(request: Request, event: ChangeEvent) -> str | None:
     return href(request, "/diff", url=event.page_url, **{"from": old, "to": event.version})
 
 
-def changes(request: Request) -> Response:
-    answer = _changes(request)
+def filter_choices(request: Request) -> dict[str, Any]:
+    """The languages, kinds of page and sources to offer in the filters. Finding the languages reads every
+    version, so the choices are kept for a while (they change only when a crawl finds a new language)."""
+    kept = getattr(request.app.state, "change_choices", None)
+    now = time.monotonic()
+    if kept is not None and now - kept[0] < CHOICES_TTL:
+        return kept[1]
     with reading(request) as session:
         counts = summary(session)
         sources = sorted(source_names(session))
@@ -165,6 +172,13 @@ def changes(request: Request) -> Response:
         "page_kinds": sorted(counts.kinds),
         "sources": sources,
     }
+    request.app.state.change_choices = (now, choices)
+    return choices
+
+
+def changes(request: Request) -> Response:
+    answer = _changes(request)
+    choices = filter_choices(request)
     return render(
         request,
         "changes.html",
