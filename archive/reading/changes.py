@@ -176,7 +176,7 @@ def change_page(session: Session, query: ChangeQuery, *, limit: int, offset: int
         latest = aliased(Version)
         of_latest = (
             select(latest.id)
-            .where(latest.page_id == Event.page_id, latest.number == latest_number(Event.page_id))
+            .where(latest.page_id == Event.page_id, latest.number == latest_number(latest.page_id))
             .where(func.lower(latest.language) == wanted)
             .exists()
         )
