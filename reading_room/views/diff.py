@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -100,6 +102,12 @@ def compare(request: Request) -> Comparison:
     )
 
 
+def exact(value: datetime) -> Markup:
+    """An instant to the second (two versions' dates often differ by seconds only), the ISO form on hover."""
+    iso = iso_utc(value)
+    return Markup('<time datetime="{0}" title="{0}">{1}</time>').format(iso, value.strftime("%Y-%m-%d %H:%M:%S UTC"))
+
+
 def _diff_link(request: Request, page: PageInfo, old: int, new: int, **shown: Any) -> str:
     return href(request, "/diff", url=page.url, **{"from": old, "to": new}, **shown)
 
@@ -138,6 +146,7 @@ def diff(request: Request) -> Response:
             "context": context,
             "context_choices": CONTEXT_CHOICES,
             "links": links,
+            "exact": exact,
         },
         # The page links to the next pair: it is final once the newer version has a successor.
         etag_of=found.identity if found.fixed and new.number < pair.latest else None,
