@@ -7,8 +7,10 @@ never ORM rows. What it cannot find is :class:`NotFound`, whose message is one l
   any form of its URL; :func:`timeline` gives its versions, events, aliases, translations and captures;
   :func:`get_version` one version with its provenance; :func:`raw_capture` the raw bytes it was extracted
   from; :func:`diff_versions` what changed between two versions.
-- changes (``changes``): :func:`change_list` the events of a run or since a date; :func:`event_versions` the
-  versions an event compares; :func:`change_feed` the stable identity of the Atom feed.
+- changes (``changes``): :func:`change_list` the events of a run or since a date; :func:`change_page` those a
+  :class:`ChangeQuery` asks for (filtered, newest first, a page of results with their total);
+  :func:`event_versions` the versions an event compares, :func:`version_pair` the two a diff compares;
+  :func:`change_feed` the stable identity of the Atom feeds, whose entries ``feeds`` writes.
 - runs (``runs``): :func:`list_runs`, :func:`get_run` (with its errors), :func:`latest_run_id`,
   :func:`source_names`.
 - exports (``selection``): a :class:`Selection` of versions, streamed as rows of plain columns
@@ -17,7 +19,19 @@ never ORM rows. What it cannot find is :class:`NotFound`, whose message is one l
 Raw bodies are decoded by ``archive.raw``; the latest version of a page is ``archive.models.latest_number``.
 """
 
-from .changes import ChangeEvent, ChangeList, Feed, change_feed, change_list, event_versions
+from .changes import (
+    ChangeEvent,
+    ChangeList,
+    ChangePage,
+    ChangeQuery,
+    Feed,
+    VersionPair,
+    change_feed,
+    change_list,
+    change_page,
+    event_versions,
+    version_pair,
+)
 from .lookup import PageLookup, UrlForm, looks_like_path, lookup_page, resolve_page, url_form
 from .pages import (
     CaptureInfo,
@@ -49,6 +63,8 @@ __all__ = [
     "CaptureInfo",
     "ChangeEvent",
     "ChangeList",
+    "ChangePage",
+    "ChangeQuery",
     "Feed",
     "KnownPage",
     "NotFound",
@@ -60,10 +76,12 @@ __all__ = [
     "UrlForm",
     "VersionDiff",
     "VersionInfo",
+    "VersionPair",
     "captured_records",
     "captures",
     "change_feed",
     "change_list",
+    "change_page",
     "count_captures",
     "count_records",
     "crawl_period",
@@ -85,4 +103,5 @@ __all__ = [
     "timeline",
     "uncaptured_records",
     "url_form",
+    "version_pair",
 ]
