@@ -322,3 +322,18 @@ def test_every_message_of_the_interface_has_its_french():
     assert len(messages) > 50
     missing = sorted(message for message in messages if message not in french())
     assert missing == [], f"messages without French: {missing}"
+
+
+def test_no_two_parts_of_the_interface_translate_a_message_differently():
+    import tomllib
+
+    seen: dict[str, tuple[str, str]] = {}
+    clashes = []
+    for path in sorted((Path(__file__).parents[1] / "reading_room" / "translations").glob("*.toml")):
+        for english, french_text in tomllib.loads(path.read_text(encoding="utf-8")).items():
+            if english in seen and seen[english][0] != french_text:
+                clashes.append(
+                    f"{english!r}: {seen[english][1]} says {seen[english][0]!r}, {path.name} says {french_text!r}"
+                )
+            seen.setdefault(english, (french_text, path.name))
+    assert clashes == []
