@@ -9,6 +9,9 @@ never ORM rows. What it cannot find is :class:`NotFound`, whose message is one l
   from; :func:`diff_versions` what changed between two versions.
 - changes (``changes``): :func:`change_list` the events of a run or since a date; :func:`event_versions` the
   versions an event compares; :func:`change_feed` the stable identity of the Atom feed.
+- evidence (``evidence``, ``mementos``): :func:`get_capture` and :func:`capture_body` one capture and its
+  raw body; :func:`version_row` one version as ``export`` writes it; :func:`mementos` a page's versions in
+  time and :func:`version_at` the one current at an instant (Memento).
 - runs (``runs``): :func:`list_runs`, :func:`get_run` (with its errors), :func:`latest_run_id`,
   :func:`source_names`.
 - exports (``selection``): a :class:`Selection` of versions, streamed as rows of plain columns
@@ -18,7 +21,9 @@ Raw bodies are decoded by ``archive.raw``; the latest version of a page is ``arc
 """
 
 from .changes import ChangeEvent, ChangeList, Feed, change_feed, change_list, event_versions
+from .evidence import CaptureEvidence, capture_body, capture_row, get_capture, version_row
 from .lookup import PageLookup, UrlForm, looks_like_path, lookup_page, resolve_page, url_form
+from .mementos import Memento, mementos, version_at
 from .pages import (
     CaptureInfo,
     KnownPage,
@@ -46,11 +51,13 @@ from .selection import (
 from .timeline import Timeline, timeline
 
 __all__ = [
+    "CaptureEvidence",
     "CaptureInfo",
     "ChangeEvent",
     "ChangeList",
     "Feed",
     "KnownPage",
+    "Memento",
     "NotFound",
     "PageInfo",
     "PageLookup",
@@ -60,6 +67,8 @@ __all__ = [
     "UrlForm",
     "VersionDiff",
     "VersionInfo",
+    "capture_body",
+    "capture_row",
     "captured_records",
     "captures",
     "change_feed",
@@ -69,6 +78,7 @@ __all__ = [
     "crawl_period",
     "diff_versions",
     "event_versions",
+    "get_capture",
     "get_run",
     "get_version",
     "known_pages",
@@ -77,6 +87,7 @@ __all__ = [
     "list_runs",
     "looks_like_path",
     "lookup_page",
+    "mementos",
     "raw_capture",
     "records",
     "resolve_page",
@@ -85,4 +96,6 @@ __all__ = [
     "timeline",
     "uncaptured_records",
     "url_form",
+    "version_at",
+    "version_row",
 ]
