@@ -38,7 +38,7 @@ from archive.reading import Memento, PageInfo, get_version, mementos, version_at
 from .. import params
 from ..params import BadParameter
 from ..rendering import api, href, reading, render
-from .version import VersionView, find_page, timestamp14, version_context
+from .version import VersionView, find_page, raw_missing, timestamp14, version_context
 
 LINK_FORMAT = "application/link-format"
 _TIMESTAMP = re.compile(r"^\d{4}(?:\d\d){0,5}$")
@@ -100,6 +100,11 @@ def period_end(timestamp: str) -> datetime:
     return following - timedelta(microseconds=1)
 
 
+def _second_end(at: datetime) -> datetime:
+    """The last instant of the second ``at`` names (an HTTP date has no fraction of a second)."""
+    return at.replace(microsecond=999_999)
+
+
 def archived_url(request: Request, prefix: str) -> str:
     """The URL after ``prefix`` in the request's path, as the client sent it (raw path and query string)."""
     raw = request.scope.get("raw_path")
@@ -111,10 +116,15 @@ def archived_url(request: Request, prefix: str) -> str:
     query = request.scope.get("query_string", b"").decode("utf-8", "replace")
     if query:
         url += "?" + query
-    url = _COLLAPSED_SCHEME.sub(lambda found: found.group(1) + "://", url)
-    if not url.strip():
-        raise BadParameter("url: give the archived URL after the path, e.g. /timegate/https://example.org/page")
     return url
+
+
+def original_url(text: str, example: str) -> str:
+    """The archived URL given in a path, its ``https:/`` restored if a proxy collapsed the double slash;
+    :class:`BadParameter` (naming an ``example`` of the path) when there is none."""
+    if not text.strip():
+        raise BadParameter(f"url: give the archived URL after the path, e.g. {example}")
+    return _COLLAPSED_SCHEME.sub(lambda found: found.group(1) + "://", text)
 
 
 def _origin(request: Request) -> str:
@@ -165,7 +175,7 @@ def _original_links(request: Request, page: PageInfo, *, timegate: bool = True) 
 
 
 def timemap(request: Request) -> Response:
-    url = archived_url(request, "/timemap/link/")
+    url = original_url(archived_url(request, "/timemap/link/"), "/timemap/link/https://example.org/page")
     with reading(request) as session:
         page = find_page(session, url)
         found = mementos(session, page)
@@ -209,9 +219,9 @@ def timemap_api(request: Request) -> Response:
 
 
 def timegate(request: Request) -> Response:
-    url = archived_url(request, "/timegate/")
+    url = original_url(archived_url(request, "/timegate/"), "/timegate/https://example.org/page")
     asked = request.headers.get("accept-datetime")
-    instant = parse_http_date(asked) + _ONE_SECOND - timedelta(microseconds=1) if asked else None
+    instant = _second_end(parse_http_date(asked)) if asked else None
     with reading(request) as session:
         page = find_page(session, url)
         version = version_at(session, page, instant) if instant is not None else get_version(session, page)
@@ -229,17 +239,15 @@ def timegate(request: Request) -> Response:
 
 
 def memento(request: Request) -> Response:
-    rest = archived_url(request, "/web/")
-    timestamp, _, url = rest.partition("/")
-    if not url.strip():
-        raise BadParameter("url: give the archived URL after the timestamp, e.g. /web/2026/https://example.org/page")
+    timestamp, _, given = archived_url(request, "/web/").partition("/")
+    url = original_url(given, "/web/2026/https://example.org/page")
     if timestamp == "*":
         return RedirectResponse(href(request, "/page", url=url, lang=None), status_code=302)
     end = period_end(timestamp)
     with reading(request) as session:
         page = find_page(session, url)
         version = version_at(session, page, end)
-        found = mementos(session, page)
+        view = VersionView(page, version, mementos(session, page), raw_missing(session, version))
     if timestamp != timestamp14(version.first_seen) or unquote(url) != unquote(page.url):
         return Response(
             status_code=302,
@@ -249,8 +257,7 @@ def memento(request: Request) -> Response:
                 "cache-control": "no-cache",
             },
         )
-    links = _original_links(request, page) + _memento_links(request, page, found, version.number)
-    view = VersionView(page, version, found)
+    links = _original_links(request, page) + _memento_links(request, page, view.mementos, version.number)
     context = version_context(request, view)
     context["memento"] = {"at": version.first_seen, "timemap": timemap_uri(request, page)}
     # The interface's language cannot ride on this URL (its query is the archived URL's): switch on /version.

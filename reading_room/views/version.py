@@ -25,6 +25,7 @@ from archive.reading import (
     PageInfo,
     VersionInfo,
     capture_row,
+    get_capture,
     get_version,
     lookup_page,
     mementos,
@@ -64,6 +65,7 @@ class VersionView:
     page: PageInfo
     version: VersionInfo
     mementos: tuple[Memento, ...]
+    raw_missing: str | None  # why there is no raw body to show (None when there is one)
 
     @property
     def count(self) -> int:
@@ -96,7 +98,14 @@ def web_path(request: Request, at: datetime, url: str) -> str:
 def load_view(session: Session, url: str, number: int | None) -> VersionView:
     page = find_page(session, url)
     version = get_version(session, page, number)
-    return VersionView(page, version, mementos(session, page))
+    return VersionView(page, version, mementos(session, page), raw_missing(session, version))
+
+
+def raw_missing(session: Session, version: VersionInfo) -> str | None:
+    """Why version has no raw capture to show or download, or None when it has one."""
+    if version.capture is None:
+        return f"version {version.number} names no capture"
+    return get_capture(session, version.capture.id).body_missing
 
 
 def _wanted(request: Request) -> tuple[str, int | None]:
@@ -170,14 +179,11 @@ def version_warc(request: Request) -> Response:
     with reading(request) as session:
         page = find_page(session, url)
         version = get_version(session, page, number)
-        capture = version.capture
-        if capture is None or capture.raw_sha256 is None:
-            why = "it names no capture" if capture is None else f"capture {capture.id} kept no body"
-            raise NotFound(f"no raw capture is stored for version {version.number} of {page.url}: {why}")
-        record, fetched = version_row(session, version.id), capture_row(session, capture.id)
+        missing = raw_missing(session, version)
+        if missing is not None or version.capture is None:
+            raise NotFound(f"no raw capture of version {version.number} of {page.url} to write: {missing}")
+        record, fetched = version_row(session, version.id), capture_row(session, version.capture.id)
         assert record is not None and fetched is not None  # both were just read
-        if fetched["raw_size"] is None:
-            raise NotFound(f"the raw body {capture.raw_sha256} of capture {capture.id} is missing from the archive")
         name = file_stem(page.url, version.number) + ".warc.gz"
         out = io.BytesIO()
         write_version_warc(session, record, fetched, out, filename=name, software=software_name())
