@@ -26,6 +26,7 @@ import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from archive.content import iso_utc
 from archive.reading import NotFound, Selection, count_records, get_run, source_names
@@ -280,21 +281,35 @@ def _export_thread(
         _slots.release()
 
 
-async def _stream(chunks: queue.Queue, stopped: threading.Event) -> AsyncIterator[bytes]:
+async def _chunks(chunks: queue.Queue) -> AsyncIterator[bytes]:
     limiter = anyio.CapacityLimiter(1)  # waiting for the export takes no thread from the shared pool
-    try:
-        while True:
-            item = await anyio.to_thread.run_sync(chunks.get, abandon_on_cancel=True, limiter=limiter)
-            if item is _END:
-                return
-            if isinstance(item, BaseException):
-                raise RuntimeError("the export failed while it was being sent") from item
-            yield item
-    finally:
-        stopped.set()
-        with contextlib.suppress(queue.Empty):
-            while True:  # unblock the writer if it waits for room
-                chunks.get_nowait()
+    while True:
+        item = await anyio.to_thread.run_sync(chunks.get, abandon_on_cancel=True, limiter=limiter)
+        if item is _END:
+            return
+        if isinstance(item, BaseException):
+            raise RuntimeError("the export failed while it was being sent") from item
+        yield item
+
+
+class ExportResponse(StreamingResponse):
+    """The export's bytes as the export writes them; however the response ends (sent, failed, the client
+    gone while a chunk was being sent), the export is told to stop and its queue emptied, so that a writer
+    waiting for room sees it."""
+
+    def __init__(self, chunks: queue.Queue, stopped: threading.Event, *, media_type: str, headers: dict) -> None:
+        super().__init__(_chunks(chunks), media_type=media_type, headers=headers)
+        self.chunks = chunks
+        self.stopped = stopped
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.stopped.set()
+            with contextlib.suppress(queue.Empty):
+                while True:
+                    self.chunks.get_nowait()
 
 
 def download(request: Request) -> Response:
@@ -330,7 +345,7 @@ def download(request: Request) -> Response:
     except BaseException:
         _slots.release()
         raise
-    return StreamingResponse(_stream(chunks, stopped), media_type=info.media_type, headers=headers)
+    return ExportResponse(chunks, stopped, media_type=info.media_type, headers=headers)
 
 
 routes = [
