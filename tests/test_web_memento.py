@@ -211,6 +211,30 @@ def test_unknown_urls_and_missing_urls(client):
     assert client.get("/api/timemap").status_code == 400
 
 
+def test_under_a_base_path(site_archive, versions):
+    from starlette.testclient import TestClient
+
+    from reading_room.app import create_app
+
+    engine = make_engine(site_archive.db_url, read_only=True)
+    try:
+        client = TestClient(create_app(engine, base_path="/archive"))
+        url = versions[0]["url"]
+        gate = client.get(f"/archive/timegate/{url}", follow_redirects=False)
+        memento = f"http://testserver/archive/web/{stamp(versions[2]['first_seen'])}/{url}"
+        assert gate.headers["location"] == memento
+        response = client.get(memento, follow_redirects=False)
+        assert response.status_code == 200
+        rels = {link["rel"]: link["uri"] for link in parse_links(response.headers["link"])}
+        assert rels["timemap"] == f"http://testserver/archive/timemap/link/{url}"
+        timemap = parse_links(client.get(rels["timemap"]).text)
+        assert [link["uri"] for link in timemap[3:]] == [
+            f"http://testserver/archive/web/{stamp(v['first_seen'])}/{url}" for v in versions
+        ]
+    finally:
+        engine.dispose()
+
+
 def test_head_on_the_timegate(client, versions):
     response = client.head(f"/timegate/{versions[0]['url']}", follow_redirects=False)
     assert response.status_code == 302 and response.headers["location"].startswith("http://testserver/web/")

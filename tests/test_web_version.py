@@ -242,3 +242,13 @@ def test_a_version_whose_body_was_lost_has_no_raw_links_and_its_warc_says_why(ho
     response = client.get("/version/warc", params={"url": archive.lost})
     assert response.status_code == 404 and "is missing from the archive" in response.text
     assert client.get("/api/version", params={"url": archive.lost}).status_code == 200
+
+
+def test_the_permanent_link_is_the_memento_of_this_version(client, site_archive):
+    for number in (1, 2, 3):
+        page = Selector(text=client.get("/version", params={"url": site_archive.seed0, "version": number}).text)
+        permalink = page.css('a[href^="/web/"]').attrib["href"]
+        memento = client.get(permalink, follow_redirects=False)
+        assert memento.status_code == 200, permalink  # already the memento's one URL: no redirect
+        assert Selector(text=memento.text).css(".version-of").re(rf"Version\s+{number}\s+of\s+3")
+        assert memento.headers["memento-datetime"]

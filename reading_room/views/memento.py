@@ -38,7 +38,7 @@ from archive.reading import Memento, PageInfo, get_version, mementos, version_at
 from .. import params
 from ..params import BadParameter
 from ..rendering import api, href, reading, render
-from .version import VersionView, find_page, raw_missing, timestamp14, version_context
+from .version import VersionView, find_page, link_uri, raw_missing, timestamp14, version_context
 
 LINK_FORMAT = "application/link-format"
 _TIMESTAMP = re.compile(r"^\d{4}(?:\d\d){0,5}$")
@@ -47,9 +47,6 @@ _HTTP_DATE = re.compile(
     r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d\d) (" + "|".join(_MONTHS) + r") (\d{4}) (\d\d):(\d\d):(\d\d) GMT$"
 )
 _COLLAPSED_SCHEME = re.compile(r"^(https?):/+(?=[^/])", re.IGNORECASE)
-# Characters kept as they are in a URI inside <…> of a Link header; the rest (spaces, quotes, <, >, non-ASCII)
-# is percent-encoded, existing escapes are kept.
-_URI_SAFE = "/:?#[]@!$&'()*+,;=%~-._"
 _ONE_SECOND = timedelta(seconds=1)
 
 
@@ -129,10 +126,6 @@ def original_url(text: str, example: str) -> str:
 
 def _origin(request: Request) -> str:
     return f"{request.url.scheme}://{request.url.netloc}{request.scope.get('root_path', '')}"
-
-
-def link_uri(url: str) -> str:
-    return quote(url, safe=_URI_SAFE)
 
 
 def timemap_uri(request: Request, page: PageInfo) -> str:

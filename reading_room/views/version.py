@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from sqlalchemy.orm import Session
 from starlette.requests import Request
@@ -39,6 +39,7 @@ from .. import params
 from ..rendering import api, reading, render
 
 MAX_FILENAME = 80
+URI_SAFE = "/:?#[]@!$&'()*+,;=%~-._"
 
 
 class PageNotFound(NotFound):
@@ -90,9 +91,15 @@ def timestamp14(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y%m%d%H%M%S")
 
 
+def link_uri(url: str) -> str:
+    """``url`` as it can stand in a path or a ``Link`` header: spaces, quotes, ``<``, ``>`` and non-ASCII
+    characters percent-encoded, existing escapes and the URL's own delimiters kept."""
+    return quote(url, safe=URI_SAFE)
+
+
 def web_path(request: Request, at: datetime, url: str) -> str:
-    """The path of the memento of ``url`` dated ``at`` (the archived URL is kept as it is, query included)."""
-    return f"{request.scope.get('root_path', '')}/web/{timestamp14(at)}/{url}"
+    """The path of the memento of ``url`` dated ``at`` (the archived URL kept whole, query included)."""
+    return f"{request.scope.get('root_path', '')}/web/{timestamp14(at)}/{link_uri(url)}"
 
 
 def load_view(session: Session, url: str, number: int | None) -> VersionView:
