@@ -11,6 +11,9 @@ never ORM rows. What it cannot find is :class:`NotFound`, whose message is one l
   :class:`ChangeQuery` asks for (filtered, newest first, a page of results with their total);
   :func:`event_versions` the versions an event compares, :func:`version_pair` the two a diff compares;
   :func:`change_feed` the stable identity of the Atom feeds, whose entries ``feeds`` writes.
+- evidence (``evidence``, ``mementos``): :func:`get_capture` and :func:`capture_body` one capture and its
+  raw body; :func:`version_row` one version as ``export`` writes it; :func:`mementos` a page's versions in
+  time and :func:`version_at` the one current at an instant (Memento).
 - runs (``runs``): :func:`list_runs`, :func:`get_run` (with its errors), :func:`latest_run_id`,
   :func:`source_names`.
 - exports (``selection``): a :class:`Selection` of versions, streamed as rows of plain columns
@@ -32,7 +35,9 @@ from .changes import (
     event_versions,
     version_pair,
 )
+from .evidence import CaptureEvidence, capture_body, capture_row, get_capture, version_row
 from .lookup import PageLookup, UrlForm, looks_like_path, lookup_page, resolve_page, url_form
+from .mementos import Memento, mementos, version_at
 from .pages import (
     CaptureInfo,
     KnownPage,
@@ -60,6 +65,7 @@ from .selection import (
 from .timeline import Timeline, timeline
 
 __all__ = [
+    "CaptureEvidence",
     "CaptureInfo",
     "ChangeEvent",
     "ChangeList",
@@ -67,6 +73,7 @@ __all__ = [
     "ChangeQuery",
     "Feed",
     "KnownPage",
+    "Memento",
     "NotFound",
     "PageInfo",
     "PageLookup",
@@ -77,6 +84,8 @@ __all__ = [
     "VersionDiff",
     "VersionInfo",
     "VersionPair",
+    "capture_body",
+    "capture_row",
     "captured_records",
     "captures",
     "change_feed",
@@ -87,6 +96,7 @@ __all__ = [
     "crawl_period",
     "diff_versions",
     "event_versions",
+    "get_capture",
     "get_run",
     "get_version",
     "known_pages",
@@ -95,6 +105,7 @@ __all__ = [
     "list_runs",
     "looks_like_path",
     "lookup_page",
+    "mementos",
     "raw_capture",
     "records",
     "resolve_page",
@@ -103,5 +114,7 @@ __all__ = [
     "timeline",
     "uncaptured_records",
     "url_form",
+    "version_at",
     "version_pair",
+    "version_row",
 ]
