@@ -36,20 +36,21 @@ def browser():
 
 
 class Watch:
-    """What a page did besides what we asked: dialogs it opened, requests to anywhere but the reading room,
-    and errors of its scripts."""
+    """What a page did besides what we asked: dialogs it opened, requests that left for anywhere but the
+    reading room (the browser's Content-Security-Policy stops an archived page's requests before they are
+    sent; one that gets past it is recorded here, and aborted), and errors of the reading room's scripts."""
 
     def __init__(self, page, origin: str) -> None:
         self.dialogs: list[str] = []
         self.foreign: list[str] = []
         self.errors: list[str] = []
         page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
-        page.on("request", lambda request: self._request(request.url, origin))
         page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.route(lambda url: not url.startswith(origin), self._leave)
 
-    def _request(self, url: str, origin: str) -> None:
-        if not url.startswith(origin) and not url.startswith(("data:", "about:")):
-            self.foreign.append(url)
+    def _leave(self, route) -> None:
+        self.foreign.append(route.request.url)
+        route.abort()
 
 
 def shot(page, name: str) -> None:
