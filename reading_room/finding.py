@@ -1,4 +1,4 @@
-"""The page a request names with its ``url`` parameter, in any form a person may paste (as in the CLI)."""
+"""The page a request names, in any form of its URL a person may paste (as in the CLI)."""
 
 from __future__ import annotations
 
@@ -19,11 +19,16 @@ class PageNotFound(NotFound):
         self.suggestions = suggestions
 
 
-def find_page(session: Session, request: Request, name: str = "url") -> PageInfo:
-    """The page named by the query parameter ``name`` (required); :class:`PageNotFound` otherwise."""
+def find_page(session: Session, url: str) -> PageInfo:
+    """The page ``url`` names in any form; :class:`PageNotFound` otherwise."""
+    found = lookup_page(session, url)
+    if found.page is None:
+        raise PageNotFound(found.problem or f"no archived page at {url}", found.suggestions or found.ambiguous)
+    return found.page
+
+
+def page_named(session: Session, request: Request, name: str = "url") -> PageInfo:
+    """The page named by the query parameter ``name`` (required)."""
     text = params.text(request, name, required=True)
     assert text is not None
-    found = lookup_page(session, text)
-    if found.page is None:
-        raise PageNotFound(found.problem or "no archived page", found.suggestions or found.ambiguous)
-    return found.page
+    return find_page(session, text)

@@ -40,8 +40,8 @@ from archive.reading.feeds import atom_feed, feed_entries
 from archive.reading.listing import summary
 
 from .. import params
-from ..rendering import _matches, api, href, reading, render
-from .diff import find_page
+from ..finding import find_page
+from ..rendering import api, href, matches_etag, reading, render
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
@@ -228,7 +228,7 @@ def _feed_response(request: Request, body: str) -> Response:
     """A feed, with a validator so that a reader polling it gets ``304 Not Modified`` until it changes."""
     etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
     headers = {"etag": etag, "cache-control": "no-cache"}
-    if _matches(request, etag):
+    if matches_etag(request, etag):
         return Response(status_code=304, headers=headers)
     return Response(body, media_type=ATOM, headers=headers)
 

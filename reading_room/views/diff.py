@@ -32,10 +32,11 @@ from archive.diffing import (
     unified_diff,
     with_context,
 )
-from archive.reading import NotFound, PageInfo, VersionInfo, VersionPair, lookup_page, version_pair
+from archive.reading import PageInfo, VersionInfo, VersionPair, version_pair
 
 from .. import params
-from ..rendering import IMMUTABLE, REVALIDATE, _etag, _matches, api, href, reading, render
+from ..finding import find_page
+from ..rendering import IMMUTABLE, REVALIDATE, api, etag_for, href, matches_etag, reading, render
 
 METADATA = ("title", "author", "published", "modified", "language", "description")
 DEFAULT_CONTEXT = 1
@@ -62,16 +63,6 @@ class Comparison:
     def identity(self) -> str:
         """What the answer depends on: the two versions, and the page's URL the links use."""
         return f"diff:{self.pair.old.id}:{self.pair.new.id}:{self.page.url}"
-
-
-def find_page(session, url: str) -> PageInfo:
-    """The page ``url`` names in any form; :class:`NotFound` with up to three ``suggestions`` otherwise."""
-    found = lookup_page(session, url)
-    if found.page is None:
-        error = NotFound(found.problem)
-        error.suggestions = found.suggestions  # type: ignore[attr-defined]
-        raise error
-    return found.page
 
 
 def _pair(request: Request) -> tuple[VersionPair, bool]:
@@ -185,8 +176,8 @@ def diff_patch(request: Request) -> Response:
         "cache-control": REVALIDATE,
     }
     if fixed:
-        etag = _etag(f"diff:{old.id}:{new.id}:{page.url}:patch:{request.url.query}")
-        if _matches(request, etag):
+        etag = etag_for(f"diff:{old.id}:{new.id}:{page.url}:patch:{request.url.query}")
+        if matches_etag(request, etag):
             return Response(status_code=304, headers={"etag": etag, "cache-control": IMMUTABLE})
         headers.update({"etag": etag, "cache-control": IMMUTABLE})
     body = unified_diff(

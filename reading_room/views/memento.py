@@ -36,9 +36,10 @@ from starlette.routing import Route
 from archive.reading import Memento, PageInfo, get_version, mementos, version_at
 
 from .. import params
+from ..finding import find_page
 from ..params import BadParameter
 from ..rendering import api, href, reading, render
-from .version import VersionView, find_page, link_uri, raw_missing, timestamp14, version_context
+from .version import VersionView, link_uri, raw_missing, timestamp14, version_context
 
 LINK_FORMAT = "application/link-format"
 _TIMESTAMP = re.compile(r"^\d{4}(?:\d\d){0,5}$")

@@ -14,7 +14,7 @@ from starlette.routing import Route
 
 from archive.reading import ChangeEvent, Timeline, VersionInfo, timeline
 
-from ..finding import find_page
+from ..finding import page_named
 from ..rendering import api, reading, render
 
 
@@ -79,7 +79,7 @@ def _strip(entries: list[Entry]) -> list[Step]:
 
 def page(request: Request) -> Response:
     with reading(request) as session:
-        found = find_page(session, request)
+        found = page_named(session, request)
         story = timeline(session, found)
     entries = _entries(story)
     latest = story.versions[-1] if story.versions else None
@@ -92,7 +92,7 @@ def page(request: Request) -> Response:
 
 def page_api(request: Request) -> Response:
     with reading(request) as session:
-        found = find_page(session, request)
+        found = page_named(session, request)
         story = timeline(session, found)
     data = story.as_dict()
     data["title"] = story.versions[-1].title if story.versions else None

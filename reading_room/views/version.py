@@ -27,7 +27,6 @@ from archive.reading import (
     capture_row,
     get_capture,
     get_version,
-    lookup_page,
     mementos,
     version_row,
 )
@@ -36,27 +35,11 @@ from exports.records import json_record, record_from_row
 from exports.warc import write_version_warc
 
 from .. import params
+from ..finding import find_page
 from ..rendering import api, reading, render
 
 MAX_FILENAME = 80
 URI_SAFE = "/:?#[]@!$&'()*+,;=%~-._"
-
-
-class PageNotFound(NotFound):
-    """No single archived page has that URL; ``suggestions``: the pages it may have meant."""
-
-    def __init__(self, message: str, suggestions: tuple[str, ...]) -> None:
-        super().__init__(message)
-        self.suggestions = suggestions
-
-
-def find_page(session: Session, url: str) -> PageInfo:
-    """The page ``url`` names in any form; a 404 listing the closest pages (or those an ambiguous path
-    matches) otherwise."""
-    found = lookup_page(session, url)
-    if found.page is None:
-        raise PageNotFound(found.problem or f"no archived page at {url}", found.suggestions or found.ambiguous)
-    return found.page
 
 
 @dataclass(frozen=True)
