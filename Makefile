@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install check test test-fast crawl demo revision bench-web clean
+.PHONY: install chromium check test test-fast crawl demo serve-demo revision bench-web clean
 
 install: $(STAMP)
 
@@ -13,6 +13,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+# Debian's Chromium, which the reading room's browser test drives (Playwright downloads no browser here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); export DEBIAN_FRONTEND=noninteractive; \
+		$$SUDO apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 || \
+		{ $$SUDO apt-get update >/dev/null && $$SUDO apt-get install -y --no-install-recommends chromium >/dev/null; }; }
 
 # Linters: ruff (lint and format) over everything, then mypy over the packages pyproject.toml names.
 check: $(STAMP)
@@ -34,6 +41,11 @@ crawl: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/python -m tests.demo
+
+# The reading room on the demo archive (made by `make demo` when missing).
+serve-demo: $(STAMP)
+	@test -f data/demo/archive.sqlite || $(MAKE) demo
+	$(BIN)/cess-archive serve --db data/demo/archive.sqlite
 
 # A draft of the next schema revision, from what the models have that the migrations do not build yet:
 # make revision MESSAGE="what it changes"  (review it, then add its release to archive.schema.RELEASES)

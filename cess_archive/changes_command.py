@@ -11,7 +11,8 @@ import click
 from sqlalchemy.orm import Session
 
 from archive.content import iso_utc, parse_instant
-from archive.reading import ChangeList, change_feed, change_list, event_versions
+from archive.reading import ChangeList, change_feed, change_list
+from archive.reading.feeds import atom_feed, feed_entries
 
 from . import render
 from .access import DB_HELP, reading
@@ -69,13 +70,9 @@ def changes(run_id, since, source, fmt, feed_url, db):
 
 def _atom(session: Session, found: ChangeList, scope: str, feed_url: str | None) -> str:
     feed = change_feed(session, found.source)
-    entries = [
-        render.FeedEntry(event, feed.entry_id(event.id), render.entry_html(event, *event_versions(session, event)))
-        for event in found.events
-    ]
     source = found.source
-    return render.atom_feed(
-        entries,
+    return atom_feed(
+        feed_entries(session, feed, found.events),
         feed_id=feed.id,
         title=f"cess-archive: changes to {source}" if source else "cess-archive: changes to the archived sites",
         subtitle=f"Events of {scope}",

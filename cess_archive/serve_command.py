@@ -5,14 +5,29 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
+import uvicorn
+from uvicorn.supervisors import Multiprocess
 
 from .access import DB_HELP, open_archive
 from .errors import EXIT_CANNOT_RUN, EXIT_USAGE, CliError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8023
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, for which Ctrl-C or SIGTERM is the normal end of serving (exit status 0), not a signal
+    to raise again once it has shut down gracefully."""
+
+    @contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        with super().capture_signals():
+            yield
+            self._captured_signals.clear()
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -73,8 +88,6 @@ def _shown_url(sock: socket.socket, host: str, base_path: str) -> str:
 def serve(db, host, port, base_path, workers, log_level):
     """Serve the reading room: the archive in a web browser, read-only (the archive is never changed, and a
     crawl may write to it meanwhile). Prints the URL, then serves until interrupted (Ctrl-C)."""
-    import uvicorn
-
     from archive.db import DB_ENV_VAR
     from reading_room.app import BASE_PATH_ENV_VAR, create_app, normalize_base_path
 
@@ -89,7 +102,7 @@ def serve(db, host, port, base_path, workers, log_level):
     if workers == 1:
         app = create_app(engine, base_path=base_path)
         config = uvicorn.Config(app, log_level=log_level, access_log=log_level in ("debug", "info"), lifespan="off")
-        uvicorn.Server(config).run(sockets=[sock])
+        _Server(config).run(sockets=[sock])
         engine.dispose()
         return
     engine.dispose()
@@ -102,7 +115,4 @@ def serve(db, host, port, base_path, workers, log_level):
         access_log=log_level in ("debug", "info"),
         lifespan="off",
     )
-    uvicorn.Server(config)  # checks the configuration before the workers start
-    from uvicorn.supervisors import Multiprocess
-
-    Multiprocess(config, target=uvicorn.Server(config).run, sockets=[sock]).run()
+    Multiprocess(config, sockets=[sock]).run()

@@ -156,50 +156,58 @@ class WarcStats:
     revisits: int = 0
 
 
-def write_warc(
-    session: Session,
-    selection: Selection,
-    handle: BinaryOutput,
-    *,
-    filename: str,
-    software: str,
-    total_records: int,
-    progress: Progress | None = None,
-) -> WarcStats:
-    """Writes the selection's captures and records to ``handle`` (see the module docstring)."""
-    writer = _writer_class()(GzipMembers(handle), gzip=False, warc_version=WARC_VERSION)
-    stats = WarcStats()
-    info = writer.create_warcinfo_record(
-        filename,
-        {
-            "software": software,
-            "format": "WARC File Format 1.1",
-            "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
-            "isPartOf": "cess-archive",
-            "description": (
-                "Raw captures of the archived pages (response/revisit with their request) and, in "
-                "metadata records (application/json), the record of each version extracted from "
-                "them, linked by WARC-Refers-To."
-            ),
-            "selection": selection.describe(),
-            "records": str(total_records),  # as text: warcio leaves out falsy values, and 0 is a count
-            "schema-version": SCHEMA_VERSION,
-            "note": (
-                "Request records are rebuilt from the URL: the original request headers were not kept. "
-                "Bodies are stored decoded: Content-Encoding and Transfer-Encoding appear as "
-                "X-Archive-Orig-* headers."
-            ),
-        },
-    )
-    writer.write_record(info)
-    warcinfo_id = info.rec_headers.get_header("WARC-Record-ID")
+class WarcRecords:
+    """The records of one WARC file, written to ``handle`` in order: its ``warcinfo`` record first (saying
+    what the file holds: ``selection``, ``total_records``), then :meth:`capture` and :meth:`metadata` as the
+    rows come (see the module docstring)."""
 
-    def write_capture(row: Mapping) -> None:
+    def __init__(
+        self,
+        session: Session,
+        handle: BinaryOutput,
+        *,
+        filename: str,
+        software: str,
+        selection: str,
+        total_records: int,
+    ) -> None:
+        self.session = session
+        self.writer = _writer_class()(GzipMembers(handle), gzip=False, warc_version=WARC_VERSION)
+        self.stats = WarcStats()
+        info = self.writer.create_warcinfo_record(
+            filename,
+            {
+                "software": software,
+                "format": "WARC File Format 1.1",
+                "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+                "isPartOf": "cess-archive",
+                "description": (
+                    "Raw captures of the archived pages (response/revisit with their request) and, in "
+                    "metadata records (application/json), the record of each version extracted from "
+                    "them, linked by WARC-Refers-To."
+                ),
+                "selection": selection,
+                "records": str(total_records),  # as text: warcio leaves out falsy values, and 0 is a count
+                "schema-version": SCHEMA_VERSION,
+                "note": (
+                    "Request records are rebuilt from the URL: the original request headers were not kept. "
+                    "Bodies are stored decoded: Content-Encoding and Transfer-Encoding appear as "
+                    "X-Archive-Orig-* headers."
+                ),
+            },
+        )
+        self.writer.write_record(info)
+        self.warcinfo_id = info.rec_headers.get_header("WARC-Record-ID")
+
+    def capture(self, row: Mapping) -> None:
+        """A capture (a row of ``archive.reading.captures``): its response, or a revisit of the first
+        capture of the same body, and its request."""
+        writer, stats = self.writer, self.stats
         url, fetched_at, sha = row["capture_url"], row["fetched_at"], row["raw_sha256"]
         response_id = capture_record_id(row["capture_id"], url, fetched_at, sha)
         request_id = capture_record_id(row["capture_id"], url, fetched_at, sha, "request")
         date = warc_date(fetched_at)
-        common = {"WARC-Date": date, "WARC-Warcinfo-ID": warcinfo_id}
+        common = {"WARC-Date": date, "WARC-Warcinfo-ID": self.warcinfo_id}
         revisit = sha is not None and row["original_id"] != row["capture_id"]
         if revisit:
             size = row["raw_size"] or 0
@@ -214,7 +222,7 @@ def write_warc(
             )
             stats.revisits += 1
         else:
-            body = raw_body(session, sha) if sha is not None else b""
+            body = raw_body(self.session, sha) if sha is not None else b""
             if body is None:
                 raise IntegrityError(
                     f"the raw body {sha} of capture {row['capture_id']} is missing: the archive is damaged"
@@ -242,7 +250,10 @@ def write_warc(
         writer.write_request_response_pair(request, record)
         stats.captures += 1
 
-    def write_metadata(row: Mapping) -> None:
+    def metadata(self, row: Mapping) -> None:
+        """The record of a version (a row of ``archive.reading.records``), referring to its capture's record
+        when the row names one (``capture_id``, ``capture_url``, ``capture_fetched_at``, ``capture_raw_sha256``)."""
+        writer = self.writer
         record = json_record(record_from_row(row))
         body = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         headers = {
@@ -250,7 +261,7 @@ def write_warc(
                 record["url"], record["version"], record["content_sha256"], row["first_seen"]
             ),
             "WARC-Date": warc_date(row["first_seen"]),
-            "WARC-Warcinfo-ID": warcinfo_id,
+            "WARC-Warcinfo-ID": self.warcinfo_id,
         }
         if row.get("capture_id") is not None:
             capture_url, fetched_at = row["capture_url"], row["capture_fetched_at"]
@@ -273,22 +284,61 @@ def write_warc(
                 warc_headers_dict=headers,
             )
         )
-        stats.records += 1
+        self.stats.records += 1
 
+
+def write_warc(
+    session: Session,
+    selection: Selection,
+    handle: BinaryOutput,
+    *,
+    filename: str,
+    software: str,
+    total_records: int,
+    progress: Progress | None = None,
+) -> WarcStats:
+    """Writes the selection's captures and records to ``handle`` (see the module docstring)."""
+    out = WarcRecords(
+        session,
+        handle,
+        filename=filename,
+        software=software,
+        selection=selection.describe(),
+        total_records=total_records,
+    )
     # Two streams in the same order (capture time, capture id): each version's metadata record follows
     # the capture it was extracted from.
     records = captured_records(session, selection, STREAM_BATCH)
     pending = next(records, None)
     for row in captures(session, selection, STREAM_BATCH):
-        write_capture(row)
+        out.capture(row)
         if progress is not None:
             progress.advance()
         while pending is not None and pending["capture_id"] == row["capture_id"]:
-            write_metadata(pending)
+            out.metadata(pending)
             pending = next(records, None)
     while pending is not None:  # not expected: every selected version's capture is in the captures
-        write_metadata(pending)
+        out.metadata(pending)
         pending = next(records, None)
     for row in uncaptured_records(session, selection, STREAM_BATCH):
-        write_metadata(row)
-    return stats
+        out.metadata(row)
+    return out.stats
+
+
+def write_version_warc(
+    session: Session, record: Mapping, capture: Mapping, handle: BinaryOutput, *, filename: str, software: str
+) -> WarcStats:
+    """The WARC of one version: its warcinfo, the capture it was extracted from (a ``response``, its body
+    written whole, and its ``request``), and its record (``metadata``). ``record``: a row of
+    ``archive.reading.version_row``; ``capture``: one of ``archive.reading.capture_row``."""
+    out = WarcRecords(
+        session,
+        handle,
+        filename=filename,
+        software=software,
+        selection=f"version {record['version']} of {record['url']}",
+        total_records=1,
+    )
+    out.capture(capture)
+    out.metadata(record)
+    return out.stats

@@ -130,8 +130,8 @@ def render(
     extra.setdefault("content-language", language)
     extra.setdefault("vary", "Accept-Language")
     if etag_of is not None:
-        etag = _etag(f"{etag_of}:{language}:{request.url.query}")
-        if _matches(request, etag):
+        etag = etag_for(f"{etag_of}:{language}:{request.url.query}")
+        if matches_etag(request, etag):
             return Response(
                 status_code=304, headers={"etag": etag, "cache-control": IMMUTABLE, "vary": "Accept-Language"}
             )
@@ -153,8 +153,8 @@ def api(
     """The JSON twin of a page (UTF-8, not ASCII-escaped)."""
     extra = dict(headers or {})
     if etag_of is not None:
-        etag = _etag(f"{etag_of}:json:{request.url.query}")
-        if _matches(request, etag):
+        etag = etag_for(f"{etag_of}:json:{request.url.query}")
+        if matches_etag(request, etag):
             return Response(status_code=304, headers={"etag": etag, "cache-control": IMMUTABLE})
         extra.update({"etag": etag, "cache-control": IMMUTABLE})
     else:
@@ -169,11 +169,13 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON serializable: {type(value).__name__}")
 
 
-def _etag(identity: str) -> str:
+def etag_for(identity: str) -> str:
+    """A strong ETag for an answer that ``identity`` (what it depends on) determines."""
     return '"' + hashlib.sha256(identity.encode()).hexdigest()[:32] + '"'
 
 
-def _matches(request: Request, etag: str) -> bool:
+def matches_etag(request: Request, etag: str) -> bool:
+    """The request's ``If-None-Match`` names ``etag`` (or ``*``): the client has the answer already (304)."""
     given = request.headers.get("if-none-match", "")
     return any(tag.strip().removeprefix("W/") == etag for tag in given.split(",")) or given.strip() == "*"
 

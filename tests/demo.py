@@ -80,6 +80,10 @@ def main() -> None:
     print(f"  versions: {len(records)} ({len(records) - len(pages)} made by edits since the first crawl)")
     print(f"  archive:  {DEMO_DIR / 'archive.sqlite'}")
     print(f"  export:   {export_path} (every version, removed pages too, one JSON record a line)")
+    print(
+        f"\nthe reading room on this archive: run 'make serve-demo' (or 'cess-archive serve --db {db}'), "
+        "then open http://127.0.0.1:8023/"
+    )
 
 
 if __name__ == "__main__":

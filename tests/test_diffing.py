@@ -4,7 +4,25 @@ from __future__ import annotations
 
 import pytest
 
-from archive.diffing import ChangeStats, DiffOp, Hunk, change_stats, join_tokens, paragraph_diff, tokenize, word_diff
+from archive.diffing import (
+    ChangeStats,
+    DiffOp,
+    FieldChange,
+    Hunk,
+    ParagraphOp,
+    Skipped,
+    align_paragraphs,
+    change_stats,
+    field_changes,
+    join_tokens,
+    paragraph_diff,
+    paragraphs,
+    readable_word_diff,
+    tokenize,
+    unified_diff,
+    with_context,
+    word_diff,
+)
 
 NBSP = "\u00a0"  # non-breaking space, before « : ; ! ? » in French typography
 NNBSP = "\u202f"  # narrow non-breaking space, the same in careful typesetting
@@ -210,3 +228,209 @@ def test_empty_lines_are_paragraphs_too():
         Hunk("change", ops=()),
         Hunk("equal", lines=("Deux.",)),
     ]
+
+
+# ------------------------------------------------------------------------------ side-by-side diffs
+
+
+def test_paragraphs_are_trimmed_lines_without_blank_ones():
+    assert paragraphs("  Un.\n\n \t\nDeux.  \r\nTrois.") == ["Un.", "Deux.", "Trois."]
+    assert paragraphs("") == paragraphs("\n \n") == []
+
+
+def test_readable_word_diff_absorbs_short_common_runs_between_changes():
+    old = "La stratégie européenne de sécurité repose sur trois piliers."
+    new = "Nos voisins de l’Est réarment vite."
+    # word_diff keeps the lone common "de"; for people, the sentence was rewritten
+    assert equal("de") in word_diff(old, new)
+    assert readable_word_diff(old, new) == [delete(*old.split()), insert(*new.split())]
+
+
+def test_readable_word_diff_keeps_longer_common_runs_and_those_at_the_ends():
+    assert readable_word_diff("Le chat noir dort ici.", "Le chien noir dort là.") == [
+        equal("Le"),
+        delete("chat", "noir", "dort", "ici."),
+        insert("chien", "noir", "dort", "là."),
+    ]
+    assert readable_word_diff("a b c d e", "a x c d y") == [
+        equal("a"),
+        delete("b", "c", "d", "e"),
+        insert("x", "c", "d", "y"),
+    ]
+    assert readable_word_diff("a b c d e f", "a x c d e y") == [
+        equal("a"),
+        delete("b"),
+        insert("x"),
+        equal("c", "d", "e"),
+        delete("f"),
+        insert("y"),
+    ]
+    assert readable_word_diff("même texte", "même texte") == [equal("même", "texte")]
+
+
+def test_align_identical_texts_is_one_equal_run():
+    assert align_paragraphs("Un.\nDeux.", "Un.\n\nDeux.") == [ParagraphOp("equal", ("Un.", "Deux."), ("Un.", "Deux."))]
+    assert align_paragraphs("", "") == []
+
+
+def test_align_an_edited_paragraph_faces_what_it_became():
+    old = "Titre\nLe chat noir dort.\nFin."
+    new = "Titre\nLe chien noir dort.\nFin."
+    assert align_paragraphs(old, new) == [
+        ParagraphOp("equal", ("Titre",), ("Titre",), (), 0, 0),
+        ParagraphOp(
+            "replace",
+            ("Le chat noir dort.",),
+            ("Le chien noir dort.",),
+            (equal("Le"), delete("chat"), insert("chien"), equal("noir", "dort.")),
+            1,
+            1,
+        ),
+        ParagraphOp("equal", ("Fin.",), ("Fin.",), (), 2, 2),
+    ]
+
+
+def test_align_a_rewritten_paragraph_still_faces_the_one_it_replaced():
+    """One paragraph where there was one: a rewrite, shown as all its words deleted and inserted."""
+    (_, rewrite, _) = align_paragraphs("A\nLe chat dort.\nZ", "A\nUn texte tout autre ici.\nZ")
+    assert rewrite == ParagraphOp(
+        "replace",
+        ("Le chat dort.",),
+        ("Un texte tout autre ici.",),
+        (delete("Le", "chat", "dort."), insert("Un", "texte", "tout", "autre", "ici.")),
+        1,
+        1,
+    )
+
+
+def test_align_inserted_and_deleted_paragraphs():
+    assert align_paragraphs("A\nB\nC", "A\nC") == [
+        ParagraphOp("equal", ("A",), ("A",), (), 0, 0),
+        ParagraphOp("delete", ("B",), (), (), 1, 1),
+        ParagraphOp("equal", ("C",), ("C",), (), 2, 1),
+    ]
+    assert align_paragraphs("A\nC", "A\nB1\nB2\nC") == [
+        ParagraphOp("equal", ("A",), ("A",), (), 0, 0),
+        ParagraphOp("insert", (), ("B1", "B2"), (), 1, 1),
+        ParagraphOp("equal", ("C",), ("C",), (), 1, 3),
+    ]
+
+
+def test_align_pairs_similar_paragraphs_across_an_inserted_one():
+    """A new paragraph before an edited one: the edit faces its old self, the new paragraph stands alone."""
+    old = "Début.\nLe chat noir dort sur le tapis rouge.\nFin."
+    new = "Début.\nUn paragraphe tout neuf.\nLe chat blanc dort sur le tapis rouge.\nFin."
+    ops = align_paragraphs(old, new)
+    assert [(op.op, op.old, op.new) for op in ops] == [
+        ("equal", ("Début.",), ("Début.",)),
+        ("insert", (), ("Un paragraphe tout neuf.",)),
+        ("replace", ("Le chat noir dort sur le tapis rouge.",), ("Le chat blanc dort sur le tapis rouge.",)),
+        ("equal", ("Fin.",), ("Fin.",)),
+    ]
+    assert (ops[1].old_start, ops[1].new_start, ops[2].old_start, ops[2].new_start) == (1, 1, 1, 2)
+    assert ops[2].words == (
+        equal("Le", "chat"),
+        delete("noir"),
+        insert("blanc"),
+        equal("dort", "sur", "le", "tapis", "rouge."),
+    )
+
+
+def test_align_pairs_in_order_and_leaves_the_rest_deleted_or_inserted():
+    ops = align_paragraphs("A\nun deux\ntrois quatre\nZ", "A\ncinq six\nZ")
+    assert [(op.op, op.old, op.new) for op in ops] == [
+        ("equal", ("A",), ("A",)),
+        ("replace", ("un deux",), ("cinq six",)),
+        ("delete", ("trois quatre",), ()),
+        ("equal", ("Z",), ("Z",)),
+    ]
+
+
+def test_align_a_large_changed_run_pairs_in_order():
+    """Past the pairing bound, paragraphs of a changed run are paired in order, without comparing them all."""
+    old = "\n".join(f"ancien paragraphe {n}" for n in range(60))
+    new = "\n".join(f"nouveau texte {n}" for n in range(70))
+    ops = align_paragraphs(old, new)
+    assert [op.op for op in ops] == ["replace"] * 60 + ["insert"]
+    assert ops[-1].new == tuple(f"nouveau texte {n}" for n in range(60, 70))
+
+
+def test_paragraph_ops_as_json():
+    (op,) = align_paragraphs("le chat noir", "le chien noir")
+    assert op.as_dict() == {
+        "op": "replace",
+        "old": ["le chat noir"],
+        "new": ["le chien noir"],
+        "words": [
+            {"op": "equal", "text": "le"},
+            {"op": "delete", "text": "chat"},
+            {"op": "insert", "text": "chien"},
+            {"op": "equal", "text": "noir"},
+        ],
+    }
+    assert ParagraphOp("insert", (), ("Un.", "Deux.")).as_dict() == {
+        "op": "insert",
+        "old": [],
+        "new": ["Un.", "Deux."],
+        "words": [],
+    }
+
+
+def test_context_keeps_k_paragraphs_around_each_change():
+    ops = align_paragraphs("A\nB\nC\nD\nE\nF\nG", "A\nB\nC\nD!\nE\nF\nG")
+    shown = with_context(ops, 1)
+    assert shown == [
+        Skipped(2, 0, 0),
+        ParagraphOp("equal", ("C",), ("C",), (), 2, 2),
+        ops[1],
+        ParagraphOp("equal", ("E",), ("E",), (), 4, 4),
+        Skipped(2, 5, 5),
+    ]
+    assert with_context(ops, 0) == [Skipped(3, 0, 0), ops[1], Skipped(3, 4, 4)]
+    assert with_context(ops, 3) == ops
+    assert with_context(ops, 10) == ops
+
+
+def test_context_between_two_changes_keeps_both_sides():
+    ops = align_paragraphs("x\nA\nB\nC\nD\ny", "x!\nA\nB\nC\nD\ny!")
+    assert with_context(ops, 1) == [
+        ops[0],
+        ParagraphOp("equal", ("A",), ("A",), (), 1, 1),
+        Skipped(2, 2, 2),
+        ParagraphOp("equal", ("D",), ("D",), (), 4, 4),
+        ops[2],
+    ]
+    assert with_context(ops, 2) == ops  # two before, two after: all four shown
+
+
+def test_context_of_identical_texts_skips_everything():
+    assert with_context(align_paragraphs("A\nB", "A\nB"), 1) == [Skipped(2, 0, 0)]
+
+
+def test_field_changes_in_the_order_of_the_old_fields():
+    old = {"title": "Ancien", "author": "X", "language": "fr", "published": None}
+    new = {"title": "Nouveau", "author": "X", "language": "en", "published": None}
+    assert field_changes(old, new) == [FieldChange("title", "Ancien", "Nouveau"), FieldChange("language", "fr", "en")]
+    assert field_changes(old, dict(old)) == []
+
+
+def test_unified_diff_as_diff_u_writes_it():
+    old = "Titre\nUn.\nDeux.\nTrois.\nQuatre.\nCinq.\nSix."
+    new = "Titre\nUn.\nDeux bis.\nTrois.\nQuatre.\nCinq.\nSix.\nSept."
+    assert unified_diff(old, new, "page\tversion 1", "page\tversion 2", context=1) == (
+        "--- page\tversion 1\n"
+        "+++ page\tversion 2\n"
+        "@@ -2,3 +2,3 @@\n"
+        " Un.\n"
+        "-Deux.\n"
+        "+Deux bis.\n"
+        " Trois.\n"
+        "@@ -7 +7,2 @@\n"
+        " Six.\n"
+        "+Sept.\n"
+    )
+
+
+def test_unified_diff_of_identical_texts_is_its_headers_and_names_stay_on_one_line():
+    assert unified_diff("Un.", "Un.", "a", "b") == "--- a\n+++ b\n"
+    assert unified_diff("", "Un.", "a\nb", "c\r\nd").splitlines() == ["--- a b", "+++ c d", "@@ -0,0 +1 @@", "+Un."]

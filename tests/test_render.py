@@ -1,5 +1,5 @@
-"""``cess_archive.render``: how changes and diffs look (text lines, JSON, Atom, terminal and HTML diffs), on
-events and versions built in memory (no database, no command)."""
+"""``cess_archive.render`` and ``archive.reading.feeds``: how changes and diffs look (text lines, JSON, Atom,
+terminal and HTML diffs), on events and versions built in memory (no database, no command)."""
 
 from __future__ import annotations
 
@@ -12,22 +12,17 @@ import pytest
 from archive.diffing import paragraph_diff, word_diff
 from archive.models import Version
 from archive.reading import ChangeEvent, VersionInfo, diff_versions
-from cess_archive.render import (
+from archive.reading.feeds import (
     ATOM_NS,
     FEED_CONTEXT,
     FEED_PARAGRAPHS,
     FEED_WORDS,
     FeedEntry,
-    as_json,
     atom_feed,
-    context_diff,
     describe,
     entry_html,
-    html_diff,
-    short_time,
-    terminal_diff,
-    text_lines,
 )
+from cess_archive.render import as_json, context_diff, html_diff, short_time, terminal_diff, text_lines
 
 AT = datetime(2026, 3, 1, 9, 30, 15, tzinfo=UTC)
 POST = "https://www.example.org/post/sahel"

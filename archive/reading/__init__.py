@@ -7,8 +7,13 @@ never ORM rows. What it cannot find is :class:`NotFound`, whose message is one l
   any form of its URL; :func:`timeline` gives its versions, events, aliases, translations and captures;
   :func:`get_version` one version with its provenance; :func:`raw_capture` the raw bytes it was extracted
   from; :func:`diff_versions` what changed between two versions.
-- changes (``changes``): :func:`change_list` the events of a run or since a date; :func:`event_versions` the
-  versions an event compares; :func:`change_feed` the stable identity of the Atom feed.
+- changes (``changes``): :func:`change_list` the events of a run or since a date; :func:`change_page` those a
+  :class:`ChangeQuery` asks for (filtered, newest first, a page of results with their total);
+  :func:`event_versions` the versions an event compares, :func:`version_pair` the two a diff compares;
+  :func:`change_feed` the stable identity of the Atom feeds, whose entries ``feeds`` writes.
+- evidence (``evidence``, ``mementos``): :func:`get_capture` and :func:`capture_body` one capture and its
+  raw body; :func:`version_row` one version as ``export`` writes it; :func:`mementos` a page's versions in
+  time and :func:`version_at` the one current at an instant (Memento).
 - runs (``runs``): :func:`list_runs`, :func:`get_run` (with its errors), :func:`latest_run_id`,
   :func:`source_names`.
 - exports (``selection``): a :class:`Selection` of versions, streamed as rows of plain columns
@@ -17,8 +22,22 @@ never ORM rows. What it cannot find is :class:`NotFound`, whose message is one l
 Raw bodies are decoded by ``archive.raw``; the latest version of a page is ``archive.models.latest_number``.
 """
 
-from .changes import ChangeEvent, ChangeList, Feed, change_feed, change_list, event_versions
+from .changes import (
+    ChangeEvent,
+    ChangeList,
+    ChangePage,
+    ChangeQuery,
+    Feed,
+    VersionPair,
+    change_feed,
+    change_list,
+    change_page,
+    event_versions,
+    version_pair,
+)
+from .evidence import CaptureEvidence, capture_body, capture_row, get_capture, version_row
 from .lookup import PageLookup, UrlForm, looks_like_path, lookup_page, resolve_page, url_form
+from .mementos import Memento, mementos, version_at
 from .pages import (
     CaptureInfo,
     KnownPage,
@@ -46,11 +65,15 @@ from .selection import (
 from .timeline import Timeline, timeline
 
 __all__ = [
+    "CaptureEvidence",
     "CaptureInfo",
     "ChangeEvent",
     "ChangeList",
+    "ChangePage",
+    "ChangeQuery",
     "Feed",
     "KnownPage",
+    "Memento",
     "NotFound",
     "PageInfo",
     "PageLookup",
@@ -60,15 +83,20 @@ __all__ = [
     "UrlForm",
     "VersionDiff",
     "VersionInfo",
+    "VersionPair",
+    "capture_body",
+    "capture_row",
     "captured_records",
     "captures",
     "change_feed",
     "change_list",
+    "change_page",
     "count_captures",
     "count_records",
     "crawl_period",
     "diff_versions",
     "event_versions",
+    "get_capture",
     "get_run",
     "get_version",
     "known_pages",
@@ -77,6 +105,7 @@ __all__ = [
     "list_runs",
     "looks_like_path",
     "lookup_page",
+    "mementos",
     "raw_capture",
     "records",
     "resolve_page",
@@ -85,4 +114,7 @@ __all__ = [
     "timeline",
     "uncaptured_records",
     "url_form",
+    "version_at",
+    "version_pair",
+    "version_row",
 ]

@@ -337,3 +337,18 @@ def page_list(
 def languages(session: Session) -> list[str]:
     """The languages of the pages' latest versions, for a filter's choices."""
     return [language for language in _languages(session) if language != "?"]
+
+
+@dataclass(frozen=True)
+class RunPage:
+    total: int
+    runs: tuple[RunInfo, ...]
+    offset: int
+    limit: int
+
+
+def run_page(session: Session, *, limit: int = 50, offset: int = 0) -> RunPage:
+    """``limit`` runs from ``offset``, newest first, and how many there are."""
+    total = session.scalar(select(func.count()).select_from(Run)) or 0
+    found = session.scalars(select(Run).order_by(Run.id.desc()).limit(limit).offset(offset))
+    return RunPage(total=total, runs=tuple(RunInfo.of(run) for run in found), offset=offset, limit=limit)
