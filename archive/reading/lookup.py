@@ -17,6 +17,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import filterfalse
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from sqlalchemy import select
@@ -199,7 +200,7 @@ def _best_matches(wanted: UrlForm, rows: list[tuple[UrlForm, int, bool]]) -> lis
 def _plain(slug: str) -> str:
     """A slug compared without case and accents (``baromètre`` and ``Barometre`` are close)."""
     decomposed = unicodedata.normalize("NFKD", slug.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join(filterfalse(unicodedata.combining, decomposed))
 
 
 def _positions(text: str) -> dict[str, int]:
@@ -260,15 +261,28 @@ def _close_matches(word: str, possibilities: Iterable[str], n: int, cutoff: floa
     return [candidate for _, candidate in sorted(best, reverse=True)]
 
 
-def _suggestions(slug: str, pages: list[tuple[UrlForm, str]]) -> tuple[str, ...]:
+_PLAIN_URL = re.compile(r"https?://[a-z0-9.-]+(/[^?#\s]*)?")
+
+
+def _page_slug(url: str) -> str | None:
+    """``url_form(url).slug`` (None when ``url_form`` gives None), found without parsing a URL of the plain
+    shape archived URLs have: http(s), a lower-case host without port, a path, no query, no blanks."""
+    plain = _PLAIN_URL.fullmatch(url)
+    if plain is None:
+        form = url_form(url)
+        return form.slug if form is not None else None
+    return _decode(plain[1] or "/").rstrip("/").rsplit("/", 1)[-1]
+
+
+def _suggestions(slug: str, pages: list[tuple[str | None, str]]) -> tuple[str, ...]:
     """Up to three page URLs whose decoded last path segment is closest to ``slug`` (difflib ratio, then
     the segments that begin with it, then those that contain it); accents and case do not count."""
     if not slug:
         return ()
     by_slug: dict[str, list[str]] = {}
-    for form, url in pages:
-        if form.slug:
-            by_slug.setdefault(_plain(form.slug), []).append(url)
+    for page_slug, url in pages:
+        if page_slug:
+            by_slug.setdefault(_plain(page_slug), []).append(url)
     wanted = _plain(slug)
     close = _close_matches(wanted, by_slug, MAX_SUGGESTIONS, 0.5)
     if len(wanted) >= 3:  # a slug cut short ("sahel" for "sahel-ce-que-le-retrait-…") is too short for difflib
@@ -317,7 +331,7 @@ def lookup_page(session: Session, text: str) -> PageLookup:
             return PageLookup(query=query, ambiguous=tuple(urls))
     first = next(filter(None, attempts), None)
     slug = first.slug if first is not None else _decode(text.rstrip("/").rsplit("/", 1)[-1])
-    pages = [(form, url) for url, _, own in archived if own and (form := url_form(url)) is not None]
+    pages = [(_page_slug(url), url) for url, _, own in archived if own]
     return PageLookup(query=query, suggestions=_suggestions(slug, pages))
 
 
