@@ -20,6 +20,7 @@ A route that answers 404 where a page was expected is not there yet: it is skipp
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import os
 import random
@@ -216,11 +217,11 @@ def targeted(name: str) -> bool:
 class Server:
     """``cess-archive serve --port 0`` on an archive, in a process of its own."""
 
-    def __init__(self, db: Path, log: Path) -> None:
+    def __init__(self, db: Path, log: Path, workers: int = 1) -> None:
         self.log = open(log, "w")  # noqa: SIM115 - closed by stop()
         env = {k: v for k, v in os.environ.items() if k != "CESS_ARCHIVE_DB"}
         self.proc = subprocess.Popen(
-            [CLI, "serve", "--port", "0", "--db", str(db)],
+            [CLI, "serve", "--port", "0", "--db", str(db), "--workers", str(workers)],
             stdout=subprocess.PIPE,
             stderr=self.log,
             stdin=subprocess.DEVNULL,
@@ -249,18 +250,42 @@ class Server:
                 raise RuntimeError(f"the server did not answer GET / within {STARTUP_TIMEOUT_S} s; see {log}")
             time.sleep(0.05)
 
+    def processes(self) -> list[int]:
+        """The server's process and its descendants (the worker processes of ``--workers``)."""
+        parents: dict[int, list[int]] = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue  # gone meanwhile
+            parents.setdefault(ppid, []).append(int(stat.parent.name))
+        found, todo = [], [self.proc.pid]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            todo += parents.get(pid, [])
+        return found
+
     def cpu_seconds(self) -> float:
-        """The server's CPU time so far (user and system, every thread)."""
-        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """The server's CPU time so far (user and system, every thread of every process)."""
+        ticks = 0
+        for pid in self.processes():
+            with contextlib.suppress(OSError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
 
     def memory(self) -> dict[str, float]:
-        """The server's VmRSS and VmHWM (peak), in MiB."""
-        found = {}
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            name, _, value = line.partition(":")
-            if name in ("VmRSS", "VmHWM"):
-                found[name] = int(value.split()[0]) / 1024
+        """VmRSS and VmHWM (peak) in MiB of the server's largest process, and the sum of their VmRSS."""
+        found = {"VmRSS": 0.0, "VmHWM": 0.0, "total": 0.0}
+        for pid in self.processes():
+            with contextlib.suppress(OSError):
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    name, _, value = line.partition(":")
+                    if name in ("VmRSS", "VmHWM"):
+                        found[name] = max(found[name], int(value.split()[0]) / 1024)
+                    if name == "VmRSS":
+                        found["total"] += int(value.split()[0]) / 1024
         return found
 
     def stop(self) -> None:
@@ -442,6 +467,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, help="benchmark this archive instead of a generated one")
     parser.add_argument("--requests", type=int, default=40, help="requests per route and number of clients")
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--workers", type=int, default=1, help="cess-archive serve --workers (worker processes)")
     parser.add_argument("--only", nargs="+", metavar="PREFIX", help="only the routes whose name starts so")
     parser.add_argument("--markdown", action="store_true")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a targeted route misses the target")
@@ -454,7 +480,7 @@ def main(argv: list[str] | None = None) -> int:
         found = samples(big)
         chosen = [c for c in cases(found) if not args.only or any(c.name.startswith(p) for p in args.only)]
         print(f"# {big.name}: {found.pages} pages; cpus {os.cpu_count()}", file=sys.stderr)
-        server = Server(big, Path(tmp) / "big.log")
+        server = Server(big, Path(tmp) / "big.log", args.workers)
         try:
             before = server.memory()
             results, notes = measure(server, chosen, args.requests, args.clients)
@@ -466,7 +492,7 @@ def main(argv: list[str] | None = None) -> int:
             small_samples = samples(small)
             small_cases = [c for c in cases(small_samples) if c.name in {r.name for r in results}]
             print(f"# {small.name}: {small_samples.pages} pages", file=sys.stderr)
-            server = Server(small, Path(tmp) / "small.log")
+            server = Server(small, Path(tmp) / "small.log", args.workers)
             try:
                 small_before = server.memory()
                 measure(server, small_cases, max(4, args.requests // 4), args.clients)
@@ -483,14 +509,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     if float(load_before.split()[0]) > 0.5:
         print("note: the machine was busy before the benchmark started: latencies include other work")
+    each = f" (the largest of its processes; {args.workers} workers)" if args.workers > 1 else ""
     print(
-        f"server RSS on {found.pages:,} pages: {before['VmRSS']:.0f} MiB before, {after['VmRSS']:.0f} MiB after "
-        f"(peak {after['VmHWM']:.0f} MiB)"
+        f"server RSS on {found.pages:,} pages{each}: {before['VmRSS']:.0f} MiB before, {after['VmRSS']:.0f} MiB "
+        f"after (peak {after['VmHWM']:.0f} MiB)"
     )
     if small_memory is not None:
         small_before, small_after = small_memory
         print(
-            f"server RSS on {small_samples.pages:,} pages: {small_before['VmRSS']:.0f} MiB before, "
+            f"server RSS on {small_samples.pages:,} pages{each}: {small_before['VmRSS']:.0f} MiB before, "
             f"{small_after['VmRSS']:.0f} MiB after (peak {small_after['VmHWM']:.0f} MiB)"
         )
     for note in notes:
