@@ -15,12 +15,12 @@ import heapq
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import filterfalse
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import Session
 
 from ..models import Page, PageAlias
@@ -33,6 +33,7 @@ _LOOPBACK = {"localhost": "127.0.0.1"}
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
 _OTHER_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:(?!\d|//)", re.I)
 MAX_SUGGESTIONS = 3
+STREAMED_ROWS = 500
 
 
 @dataclass(frozen=True)
@@ -157,12 +158,9 @@ def _shown(text: str) -> str:
     return text if text.isprintable() else repr(text)
 
 
-def _archived_urls(session: Session) -> list[tuple[str, int, bool]]:
-    """(URL, page id, is the page's own URL) for every page and every alias."""
-    connection = session.connection()  # plain rows (thousands of them), no ORM entities
-    rows = [(url, page_id, True) for page_id, url in connection.execute(select(Page.id, Page.url)).all()]
-    aliases = connection.execute(select(PageAlias.page_id, PageAlias.url)).all()
-    return rows + [(url, page_id, False) for page_id, url in aliases]
+def _streamed(session: Session, query: Select) -> Iterator[Row]:
+    """The rows of ``query`` a few hundred at a time: an archive has thousands of URLs, never all in memory."""
+    yield from session.connection().execution_options(yield_per=STREAMED_ROWS).execute(query)
 
 
 def _may_have_path(url: str, paths: set[str]) -> bool:
@@ -227,38 +225,71 @@ def _ratio(matches: int, length: int) -> float:
     return 2.0 * matches / length if length else 1.0
 
 
-def _close_matches(word: str, possibilities: Iterable[str], n: int, cutoff: float) -> list[str]:
-    """``difflib.get_close_matches(word, possibilities, n, cutoff)``, the same list, sooner.
+class _CloseMatches:
+    """``difflib.get_close_matches(word, candidates, n, cutoff)`` over candidates offered one at a time (each
+    once): the same list, without keeping the candidates nor scoring most of them.
 
-    Candidates are taken in decreasing order of difflib's own upper bound of their score (``quick_ratio``:
-    the letters they have in common, in any order), and no more once it falls below the ``n``-th best score
-    found; a candidate is only scored when a tighter bound, from its longest common subsequence with
-    ``word``, can still reach that score (the blocks difflib matches are a common subsequence)."""
-    matcher = difflib.SequenceMatcher()
-    matcher.set_seq2(word)
-    letters, positions = Counter(word), _positions(word)
-    bounded = []
-    for candidate in possibilities:
-        length = len(candidate) + len(word)
-        if _ratio(min(len(candidate), len(word)), length) >= cutoff:  # real_quick_ratio
-            bound = _ratio((Counter(candidate) & letters).total(), length)  # quick_ratio
-            if bound >= cutoff:
-                bounded.append((bound, candidate))
-    best: list[tuple[float, str]] = []  # the n highest (score, candidate), lowest first
-    for bound, candidate in sorted(bounded, reverse=True):
-        floor = best[0][0] if len(best) == n else cutoff
-        if bound < floor:
-            break
-        if _ratio(_common_length(word, positions, candidate), len(candidate) + len(word)) < floor:
-            continue
-        matcher.set_seq1(candidate)
-        score = matcher.ratio()
-        if score >= cutoff:
-            if len(best) < n:
-                heapq.heappush(best, (score, candidate))
-            else:
-                heapq.heappushpop(best, (score, candidate))
-    return [candidate for _, candidate in sorted(best, reverse=True)]
+    Once ``n`` are found, a candidate is scored only when upper bounds of its score can still reach the
+    ``n``-th best: difflib's own (its length; the letters in common, in any order), then the longest common
+    subsequence with ``word`` (the blocks difflib matches are one)."""
+
+    def __init__(self, word: str, n: int, cutoff: float) -> None:
+        self.word, self.n, self.cutoff = word, n, cutoff
+        self.matcher = difflib.SequenceMatcher()
+        self.matcher.set_seq2(word)
+        self.letters, self.positions = Counter(word), _positions(word)
+        self.best: list[tuple[float, str]] = []  # the n highest (score, candidate), lowest first
+
+    def __contains__(self, candidate: str) -> bool:
+        return any(kept == candidate for _, kept in self.best)
+
+    def offer(self, candidate: str) -> tuple[bool, str | None]:
+        """(whether ``candidate`` is among the closest now, the one it pushed out)."""
+        floor = self.best[0][0] if len(self.best) == self.n else self.cutoff
+        length = len(candidate) + len(self.word)
+        if (
+            _ratio(min(len(candidate), len(self.word)), length) < floor  # real_quick_ratio
+            or _ratio((Counter(candidate) & self.letters).total(), length) < floor  # quick_ratio
+            or _ratio(_common_length(self.word, self.positions, candidate), length) < floor
+        ):
+            return False, None
+        self.matcher.set_seq1(candidate)
+        scored = (self.matcher.ratio(), candidate)
+        if scored[0] < self.cutoff:
+            return False, None
+        if len(self.best) < self.n:
+            heapq.heappush(self.best, scored)
+            return True, None
+        if scored > self.best[0]:
+            return True, heapq.heapreplace(self.best, scored)[1]
+        return False, None
+
+    def matches(self) -> list[str]:
+        return [candidate for _, candidate in sorted(self.best, reverse=True)]
+
+
+class _Shortest:
+    """The ``size`` shortest strings offered, the first offered first among those of a length."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.kept: list[tuple[int, int, str]] = []  # (-length, -order, text), the longest and last first
+
+    def __contains__(self, text: str) -> bool:
+        return any(kept == text for _, _, kept in self.kept)
+
+    def offer(self, text: str, order: int) -> tuple[bool, str | None]:
+        """(whether ``text``, offered ``order``-th, is among the shortest now, the one it pushed out)."""
+        item = (-len(text), -order, text)
+        if len(self.kept) < self.size:
+            heapq.heappush(self.kept, item)
+            return True, None
+        if item > self.kept[0]:
+            return True, heapq.heapreplace(self.kept, item)[2]
+        return False, None
+
+    def texts(self) -> list[str]:
+        return [text for _, _, text in sorted(self.kept, reverse=True)]
 
 
 _PLAIN_URL = re.compile(r"https?://[a-z0-9.-]+(/[^?#\s]*)?")
@@ -274,22 +305,42 @@ def _page_slug(url: str) -> str | None:
     return _decode(plain[1] or "/").rstrip("/").rsplit("/", 1)[-1]
 
 
-def _suggestions(slug: str, pages: list[tuple[str | None, str]]) -> tuple[str, ...]:
-    """Up to three page URLs whose decoded last path segment is closest to ``slug`` (difflib ratio, then
-    the segments that begin with it, then those that contain it); accents and case do not count."""
+def _suggestions(slug: str, urls: Iterable[str]) -> tuple[str, ...]:
+    """Up to three of the pages' ``urls`` whose decoded last path segment is closest to ``slug`` (difflib
+    ratio, then the segments that begin with it, then those that contain it, shortest first); accents and
+    case do not count.
+
+    ``urls`` are read once, keeping only the segments that can still be suggested and their URLs: the three
+    closest, the six shortest that begin with ``slug`` and the twelve shortest that contain it (each segment
+    has URLs of its own, so these give three URLs whichever are also among the closest)."""
     if not slug:
         return ()
-    by_slug: dict[str, list[str]] = {}
-    for page_slug, url in pages:
-        if page_slug:
-            by_slug.setdefault(_plain(page_slug), []).append(url)
     wanted = _plain(slug)
-    close = _close_matches(wanted, by_slug, MAX_SUGGESTIONS, 0.5)
-    if len(wanted) >= 3:  # a slug cut short ("sahel" for "sahel-ce-que-le-retrait-…") is too short for difflib
-        close += sorted((s for s in by_slug if s.startswith(wanted)), key=len)
-        close += sorted((s for s in by_slug if wanted in s), key=len)
-    urls = [url for match in dict.fromkeys(close) for url in sorted(by_slug[match])]
-    return tuple(dict.fromkeys(urls))[:MAX_SUGGESTIONS]
+    closest = _CloseMatches(wanted, MAX_SUGGESTIONS, 0.5)
+    by_part = len(wanted) >= 3  # a slug cut short ("sahel" for "sahel-ce-que-le-retrait-…") is too short for difflib
+    beginning, containing = _Shortest(2 * MAX_SUGGESTIONS), _Shortest(4 * MAX_SUGGESTIONS)
+    kept: dict[str, list[str]] = {}  # URLs of the segments that can still be suggested
+    for order, url in enumerate(urls):
+        page_slug = _page_slug(url)
+        if not page_slug:
+            continue
+        segment = _plain(page_slug)
+        if segment not in kept:  # seen first now (or left out for good before)
+            offers = [closest.offer(segment)]
+            if by_part and wanted in segment:
+                offers.append(containing.offer(segment, order))
+                if segment.startswith(wanted):
+                    offers.append(beginning.offer(segment, order))
+            for _, out in offers:
+                if out is not None and out not in closest and out not in beginning and out not in containing:
+                    del kept[out]
+            if not any(taken for taken, _ in offers):
+                continue
+            kept[segment] = []
+        kept[segment].append(url)
+    order_of = closest.matches() + (beginning.texts() + containing.texts() if by_part else [])
+    found = [url for segment in dict.fromkeys(order_of) for url in sorted(kept[segment])]
+    return tuple(dict.fromkeys(found))[:MAX_SUGGESTIONS]
 
 
 def lookup_page(session: Session, text: str) -> PageLookup:
@@ -315,13 +366,12 @@ def lookup_page(session: Session, text: str) -> PageLookup:
         attempts.append(url_form(text))
         if "://" not in text and not text.startswith("//"):  # "page.html" is more likely a path than a host
             attempts.append(url_form(text, path_only=True))
-    archived = _archived_urls(session)
     paths = {wanted.path for wanted in attempts if wanted is not None}
     rows = []
-    for url, page_id, own in archived:
-        form = url_form(url) if _may_have_path(url, paths) else None
-        if form is not None:
-            rows.append((form, page_id, own))
+    for own, archived in ((True, select(Page.id, Page.url)), (False, select(PageAlias.page_id, PageAlias.url))):
+        for page_id, url in _streamed(session, archived):
+            if _may_have_path(url, paths) and (form := url_form(url)) is not None:
+                rows.append((form, page_id, own))
     for wanted in filter(None, attempts):
         ids = _best_matches(wanted, rows)
         if len(ids) == 1:
@@ -331,7 +381,7 @@ def lookup_page(session: Session, text: str) -> PageLookup:
             return PageLookup(query=query, ambiguous=tuple(urls))
     first = next(filter(None, attempts), None)
     slug = first.slug if first is not None else _decode(text.rstrip("/").rsplit("/", 1)[-1])
-    pages = [(_page_slug(url), url) for url, _, own in archived if own]
+    pages = (url for _, url in _streamed(session, select(Page.id, Page.url)))
     return PageLookup(query=query, suggestions=_suggestions(slug, pages))
 
 
