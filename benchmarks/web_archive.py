@@ -58,13 +58,15 @@ EXTRACTORS = ("cess-clean/2", "cess-clean/3")  # before and after the re-extract
 class Inserts:
     """Rows buffered per table, written with one ``executemany`` per table when :meth:`flush` is called.
 
-    Foreign keys are checked when each flush commits (``defer_foreign_keys``), so that versions and the
-    captures they come from, which point at each other, can be written in the same batch."""
+    Versions and the captures they come from point at each other: foreign keys are not enforced while the
+    rows are written (on this connection only), and :meth:`check` checks them all at the end."""
 
     ORDER = (Run, Page, PageAlias, RawBlob, Capture, Version, Event)
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # outside a transaction, or SQLite ignores it
+        connection.commit()
         self.rows: dict[type, list[dict]] = defaultdict(list)
         self.pending = 0
 
@@ -77,12 +79,19 @@ class Inserts:
         if not self.pending:
             return
         with self.connection.begin():
-            self.connection.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
             for model in self.ORDER:
                 if self.rows[model]:
                     self.connection.execute(insert(model), self.rows[model])
                     self.rows[model].clear()
         self.pending = 0
+
+    def check(self) -> None:
+        """Every row written points at rows that exist; ``ValueError`` naming the first that do not."""
+        self.flush()
+        dangling = self.connection.exec_driver_sql("PRAGMA foreign_key_check").fetchmany(5)
+        self.connection.commit()
+        if dangling:
+            raise ValueError(f"rows that point at nothing (table, rowid, table pointed at, key): {dangling}")
 
 
 # ------------------------------------------------------------------------------------------------- words
@@ -758,7 +767,7 @@ class Generator:
             self.write_page(inserts, page)
             if inserts.pending >= 20_000:
                 inserts.flush()
-        inserts.flush()
+        inserts.check()
         self._finish_runs(connection)
         self.shape.runs = len(self.runs)
         return self.shape

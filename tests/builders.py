@@ -273,42 +273,33 @@ WORDS = [
 def make_large_archive(path: Path, *, pages: int, versions_per_page: int = 2, text_chars: int = 2500) -> str:
     """An archive of ``pages`` articles with ``versions_per_page`` versions each, one capture per version
     (distinct raw bodies), written with plain inserts. Returns its URL."""
-    from sqlalchemy import insert, text
-
     from archive import make_engine
     from archive.models import Capture, Page, RawBlob, Run, Version
+    from benchmarks.web_archive import Inserts
 
     url = f"sqlite:///{path}"
     engine = make_engine(url)
     rng = random.Random(pages)
-    rows: dict = {Page: [], RawBlob: [], Capture: [], Version: []}
-
-    def flush(connection):
-        for model in (Page, RawBlob, Capture, Version):
-            if rows[model]:
-                connection.execute(insert(model), rows[model])
-                rows[model].clear()
-
-    with engine.begin() as connection:
-        connection.execute(
-            insert(Run),
-            [
-                {
-                    "id": 1,
-                    "source": "cess",
-                    "base_url": "https://www.example.org",
-                    "started_at": T0,
-                    "finished_at": T0 + timedelta(days=2),
-                    "status": "finished",
-                }
-            ],
+    with engine.connect() as connection:
+        rows = Inserts(connection)
+        rows.add(
+            Run,
+            {
+                "id": 1,
+                "source": "cess",
+                "base_url": "https://www.example.org",
+                "started_at": T0,
+                "finished_at": T0 + timedelta(days=2),
+                "status": "finished",
+            },
         )
         number = 0
         for page_id in range(1, pages + 1):
             page_url = f"https://www.example.org/post/note-{page_id:06d}"
             first = T0 + timedelta(seconds=number + 1)
             last = T0 + timedelta(seconds=number + versions_per_page)
-            rows[Page].append(
+            rows.add(
+                Page,
                 {
                     "id": page_id,
                     "url": page_url,
@@ -318,7 +309,7 @@ def make_large_archive(path: Path, *, pages: int, versions_per_page: int = 2, te
                     "first_seen": first,
                     "last_seen": last,
                     "translations": {},
-                }
+                },
             )
             for version in range(1, versions_per_page + 1):
                 number += 1
@@ -326,10 +317,11 @@ def make_large_archive(path: Path, *, pages: int, versions_per_page: int = 2, te
                 body_text = " ".join(rng.choices(WORDS, k=text_chars // 7))[:text_chars]
                 body = f"<html><body><h1>Note {page_id}</h1><p>{body_text}</p></body></html>".encode()
                 sha = hashlib.sha256(body).hexdigest()
-                rows[RawBlob].append(
-                    {"sha256": sha, "size": len(body), "compression": "zlib", "data": zlib.compress(body, 1)}
+                rows.add(
+                    RawBlob, {"sha256": sha, "size": len(body), "compression": "zlib", "data": zlib.compress(body, 1)}
                 )
-                rows[Capture].append(
+                rows.add(
+                    Capture,
                     {
                         "id": number,
                         "run_id": 1,
@@ -342,9 +334,11 @@ def make_large_archive(path: Path, *, pages: int, versions_per_page: int = 2, te
                         "content_type": "text/html; charset=utf-8",
                         "raw_sha256": sha,
                         "extraction_status": "ok",
-                    }
+                        "version_id": number,
+                    },
                 )
-                rows[Version].append(
+                rows.add(
+                    Version,
                     {
                         "id": number,
                         "page_id": page_id,
@@ -365,13 +359,11 @@ def make_large_archive(path: Path, *, pages: int, versions_per_page: int = 2, te
                         "last_seen": at,
                         "run_id": 1,
                         "capture_id": number,
-                    }
+                    },
                 )
-            if len(rows[Version]) >= 4000:
-                flush(connection)
-        flush(connection)
-        connection.execute(text("UPDATE captures SET version_id = id"))
-    with engine.connect() as connection:
+            if rows.pending >= 12_000:
+                rows.flush()
+        rows.check()
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()
     return url
