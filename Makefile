@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install chromium check test test-fast crawl demo serve-demo revision bench-web clean
+.PHONY: install chromium check test test-fast crawl demo serve-demo screenshots revision bench-web clean
 
 install: $(STAMP)
 
@@ -41,6 +41,11 @@ crawl: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/python -m tests.demo
+
+# The README's pictures of the reading room, taken in Chromium on the demo archive.
+screenshots: $(STAMP) chromium
+	@test -f data/demo/archive.sqlite || $(MAKE) demo
+	$(BIN)/python -m tests.readme_screenshots
 
 # The reading room on the demo archive (made by `make demo` when missing).
 serve-demo: $(STAMP)

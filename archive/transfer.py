@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import threading
 import typing
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -135,6 +136,7 @@ def copy_archive(
     it was (the tables the copy created dropped again), unless dropping them fails too: then it raises a
     :class:`TransferError` that says so.
     """
+    _stop_requested.clear()
     with read_snapshot(source) as reading:
         revision = _source_revision(reading, source_name)
         if same_database(source, target):
@@ -148,6 +150,8 @@ def copy_archive(
             with target.begin() as writing:
                 counts = _copy_rows(reading, writing)
                 checksum = _verify(reading, writing, target_name)
+                if _stop_requested.is_set():  # asked while the copy was being verified: commit nothing
+                    raise KeyboardInterrupt
         except BaseException as failure:
             left = _drop_tables(target, created)
             if left and isinstance(failure, Exception):
@@ -381,9 +385,22 @@ def _fill_column(reading: Connection, writing: Connection, source: Table, target
         writing.execute(statement, [{"v_key": row_key, "v_value": value} for row_key, value in batch])
 
 
-def _batches(reading: Connection, query, table: Table):
+_stop_requested = threading.Event()
+
+
+def request_stop() -> None:
+    """Asks a running copy to stop before its next batch of rows, as Ctrl-C would (``KeyboardInterrupt``):
+    for a signal handler, so that the interruption never lands inside the database driver (psycopg then
+    reports a broken pipeline instead of the interruption)."""
+    _stop_requested.set()
+
+
+def _batches(reading: Connection, query, table: Table) -> Iterator:
     size = BLOB_BATCH_ROWS if any(isinstance(c.type, LargeBinary) for c in table.columns) else BATCH_ROWS
-    return reading.execute(query, execution_options={"yield_per": size}).partitions()
+    for batch in reading.execute(query, execution_options={"yield_per": size}).partitions():
+        if _stop_requested.is_set():
+            raise KeyboardInterrupt
+        yield batch
 
 
 def _read_expression(column: Column):

@@ -47,6 +47,7 @@ from archive.transfer import (
     copy_archive,
     reason_of,
     removed_on_failure,
+    request_stop,
     sqlite_refusal,
 )
 
@@ -94,6 +95,22 @@ def _terminated_like_interrupted() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def _stopped_between_batches() -> Iterator[None]:
+    """While rows are copied, Ctrl-C and SIGTERM stop the copy before its next batch, never inside the
+    database driver (where psycopg would report a broken pipeline instead of the interruption)."""
+
+    def stop(signum, frame):
+        request_stop()
+
+    previous = {number: signal.signal(number, stop) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _location(value: str, option: str) -> URL:
@@ -179,7 +196,7 @@ def _copy(source_engine: Engine, target_url: URL, source_name: str, target_name:
     with _one_error_line(), removed_on_failure(sqlite_path(target_url)):
         target_engine = _open_target(target_url, target_name)
         try:
-            with crawl_lock(target_engine):
+            with crawl_lock(target_engine), _stopped_between_batches():
                 return copy_archive(source_engine, target_engine, source_name=source_name, target_name=target_name)
         except ArchiveLocked as exc:
             raise CliError(f"--to: {exc}: not copying into it", EXIT_LOCKED) from None

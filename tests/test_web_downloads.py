@@ -7,10 +7,12 @@ states (``site_archive``) and on a generated archive large enough to fill the st
 from __future__ import annotations
 
 import csv
+import http.client
 import io
 import json
 import threading
 import time
+from urllib.parse import urlsplit
 
 import pyarrow.parquet as pq
 import pytest
@@ -19,6 +21,7 @@ from parsel import Selector
 from exports import FIELD_NAMES, FORMATS
 from reading_room.views import downloads
 from tests.builders import EVERYTHING, export_jsonl, iso, make_large_archive
+from tests.test_serve_command import Served
 from tests.test_web_raw import reading_room
 
 ALL = {"versions": "all", "include_removed": 1, "include_duplicates": 1}
@@ -165,43 +168,33 @@ def test_head_starts_no_export(client):
 
 
 @pytest.fixture(scope="module")
-def large(tmp_path_factory):
+def large_archive(tmp_path_factory) -> str:
     """An archive whose JSONL export is many times the stream's queue (about 3 MB)."""
-    url = make_large_archive(tmp_path_factory.mktemp("large") / "large.sqlite", pages=600, versions_per_page=2)
-    engine, test_client = reading_room(url)
-    with test_client:
-        yield test_client
-    engine.dispose()
+    return make_large_archive(tmp_path_factory.mktemp("large") / "large.sqlite", pages=600, versions_per_page=2)
 
 
-def test_the_file_is_streamed_while_it_is_written_and_stops_with_the_client(large, monkeypatch):
-    handed = []
-    send = downloads.QueueOutput.send
-
-    def counted(self, item):  # the real hand-over, counted
-        handed.append(item)
-        return send(self, item)
-
-    monkeypatch.setattr(downloads.QueueOutput, "send", counted)
-    wait_until(lambda: not download_threads())
-    with large.stream("GET", "/downloads/export", params={"format": "jsonl", "versions": "all"}) as response:
-        assert response.status_code == 200
-        first = next(response.iter_raw())
+def test_the_file_is_streamed_while_it_is_written_and_stops_with_the_client(large_archive):
+    """Through a real server: a client that reads one piece and waits holds the export midway (it has not
+    written the file ahead into memory); when the client goes away, the export stops and frees its place."""
+    served = Served("--db", large_archive)
+    try:
+        assert served.json("/api/downloads")["running"] == 0
+        host, port = urlsplit(served.url).netloc.split(":")
+        connection = http.client.HTTPConnection(host, int(port), timeout=30)
+        connection.request("GET", "/downloads/export?format=jsonl&versions=all")
+        response = connection.getresponse()
+        assert response.status == 200
+        first = response.read(downloads.CHUNK)
         assert first.startswith(b'{"url":"https://www.example.org/post/note-000001"')
-        (worker,) = download_threads()
-        # The client took one piece; the export fills the queue again, then waits for the client.
-        wait_until(lambda: len(handed) >= downloads.QUEUED_CHUNKS + 1)
-        assert worker.is_alive()
-    wait_until(lambda: not worker.is_alive())  # the client went away: the export stopped
-    stopped_after = len(handed)
-    assert downloads._slots.acquire(blocking=False)  # and gave its place back
-    downloads._slots.release()
-    handed.clear()
-    whole = large.get("/downloads/export", params={"format": "jsonl", "versions": "all"})
-    assert len(whole.text.splitlines()) == 1200
-    assert all(len(chunk) == downloads.CHUNK for chunk in handed[:-2])  # whole pieces, then the rest and the end
-    assert stopped_after < len(handed) / 3  # it had written a small part of the file when the client left
-    wait_until(lambda: not download_threads())
+        # The client reads no more: the export fills its queue and waits, still running.
+        for _ in range(3):
+            assert served.json("/api/downloads")["running"] == 1
+        connection.close()
+        wait_until(lambda: served.json("/api/downloads")["running"] == 0)
+        whole = served.get("/downloads/export?format=jsonl&versions=all")[2]
+        assert len(whole.splitlines()) == 1200 and len(whole) > 20 * downloads.CHUNK
+    finally:
+        assert served.stop() == 0
 
 
 def test_too_many_downloads_at_once_are_told_to_wait(client):

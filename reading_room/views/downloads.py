@@ -72,7 +72,28 @@ def formats() -> list[Format]:
     return [KNOWN_FORMATS.get(name) or Format(name, "application/octet-stream", f".{name}", name) for name in FORMATS]
 
 
-_slots = threading.BoundedSemaphore(MAX_DOWNLOADS)
+class Slots:
+    """The places for downloads running at once in this process, and how many are taken."""
+
+    def __init__(self, size: int) -> None:
+        self._free = threading.BoundedSemaphore(size)
+        self._lock = threading.Lock()
+        self.running = 0
+
+    def acquire(self, blocking: bool = True) -> bool:
+        if not self._free.acquire(blocking=blocking):
+            return False
+        with self._lock:
+            self.running += 1
+        return True
+
+    def release(self) -> None:
+        with self._lock:
+            self.running -= 1
+        self._free.release()
+
+
+_slots = Slots(MAX_DOWNLOADS)
 
 
 # ------------------------------------------------------------------------------------------- filters
@@ -194,6 +215,8 @@ def downloads_api(request: Request) -> Response:
         {
             "selection": selection.describe(),
             "records": overview["records"],
+            "running": _slots.running,  # downloads being sent by this server process now
+            "limit": MAX_DOWNLOADS,
             "formats": [
                 {
                     "format": fmt.name,
@@ -310,6 +333,10 @@ class ExportResponse(StreamingResponse):
             with contextlib.suppress(queue.Empty):
                 while True:
                     self.chunks.get_nowait()
+            # A thread still waiting for the next chunk of a response that ended (the client went away) wakes
+            # up and ends, instead of keeping the server from shutting down.
+            with contextlib.suppress(queue.Full):
+                self.chunks.put_nowait(_END)
 
 
 def download(request: Request) -> Response:
