@@ -407,16 +407,12 @@ def measure(
 # -------------------------------------------------------------------------------------------- output
 
 
-def table(results: list[Result], markdown: bool) -> list[str]:
-    lines = []
+def table(results: list[Result]) -> list[str]:
+    """Every measure: a line per route and number of clients."""
     header = ("route", "clients", "n", "p50 ms", "p95 ms", "max ms", "cpu ms")
-    if markdown:
-        lines.append("| " + " | ".join(header) + " | target |")
-        lines.append("|---|---:|---:|---:|---:|---:|---:|---|")
-    else:
-        lines.append(
-            f"{header[0]:<46} {header[1]:>7} {header[2]:>4} {header[3]:>8} {header[4]:>8} {header[5]:>8} {header[6]:>7}"
-        )
+    lines = [
+        f"{header[0]:<46} {header[1]:>7} {header[2]:>4} {header[3]:>8} {header[4]:>8} {header[5]:>8} {header[6]:>7}"
+    ]
     for r in results:
         p50, p95, top = r.percentile(50), r.percentile(95), max(r.times)
         mark = ""
@@ -424,14 +420,25 @@ def table(results: list[Result], markdown: bool) -> list[str]:
             mark = "ok" if p95 < TARGET_MS else f"MISSED (p95 ≥ {TARGET_MS:.0f} ms)"
         if r.unexpected:
             mark += " unexpected statuses: " + ", ".join(f"{s}×{n}" for s, n in sorted(r.unexpected.items()))
-        if markdown:
-            lines.append(
-                f"| `{r.name}` | {r.clients} | {len(r.times)} | {p50:.1f} | {p95:.1f} | {top:.1f} | {r.cpu_ms:.1f} | {mark} |"
-            )
-        else:
-            lines.append(
-                f"{r.name:<46} {r.clients:>7} {len(r.times):>4} {p50:>8.1f} {p95:>8.1f} {top:>8.1f} {r.cpu_ms:>7.1f}  {mark}"
-            )
+        lines.append(
+            f"{r.name:<46} {r.clients:>7} {len(r.times):>4} {p50:>8.1f} {p95:>8.1f} {top:>8.1f} {r.cpu_ms:>7.1f}  {mark}"
+        )
+    return lines
+
+
+def markdown_table(results: list[Result]) -> list[str]:
+    """A row per route (for the README): p50 and p95 with one client, p95 with each number of clients, and
+    the server's CPU time per request."""
+    clients = sorted({r.clients for r in results})
+    by_route: dict[str, dict[int, Result]] = {}
+    for r in results:
+        by_route.setdefault(r.name, {})[r.clients] = r
+    p95s = " | ".join(f"p95, {n} client{'s' * (n > 1)}" for n in clients)
+    lines = [f"| route | p50 | {p95s} | server CPU |", "|---|---:|" + "---:|" * len(clients) + "---:|"]
+    for name, measured in by_route.items():
+        first = measured[clients[0]]
+        cells = " | ".join(f"{measured[n].percentile(95):.0f} ms" if n in measured else "—" for n in clients)
+        lines.append(f"| `{name}` | {first.percentile(50):.0f} ms | {cells} | {first.cpu_ms:.0f} ms |")
     return lines
 
 
@@ -469,7 +476,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--workers", type=int, default=1, help="cess-archive serve --workers (worker processes)")
     parser.add_argument("--only", nargs="+", metavar="PREFIX", help="only the routes whose name starts so")
-    parser.add_argument("--markdown", action="store_true")
+    parser.add_argument("--markdown", action="store_true", help="a row per route, in Markdown (for the README)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a targeted route misses the target")
     args = parser.parse_args(argv)
 
@@ -501,7 +508,7 @@ def main(argv: list[str] | None = None) -> int:
                 server.stop()
     load_after = load_average()
 
-    print("\n".join(table(results, args.markdown)))
+    print("\n".join(markdown_table(results) if args.markdown else table(results)))
     print()
     print(
         f"p50/p95/max: from each request sent to its answer read in full; cpu: the server's CPU time per request; "
