@@ -44,7 +44,7 @@ from archive.content import content_digest
 from archive.models import Capture, Event, Page, PageAlias, RawBlob, Run, Version
 
 #: Changes whenever the shape of the generated archive changes (``benchmarks/web.py`` regenerates its cache).
-SHAPE = "web-archive/1"
+SHAPE = "web-archive/2"
 
 T0 = datetime(2025, 6, 2, 6, 0, tzinfo=UTC)
 RUN_EVERY = timedelta(days=7)
@@ -380,7 +380,7 @@ class Generator:
                 page.moved = rng.choice(later)
                 page.old_url = page.url
                 base, _, _slug = page.url.rpartition("/")
-                page.url = f"{base}/{slugify(self.writers[page.language].title())}-{page.id}"
+                page.url = f"{base}/{quote(slugify(self.writers[page.language].title()), safe='-')}-{page.id}"
             aliases = []
             if page.old_url:
                 aliases.append(page.old_url)
