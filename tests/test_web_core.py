@@ -168,6 +168,15 @@ def test_a_removal_and_restoration_are_in_the_timeline(client, site_archive):
     assert "step-removed" in html
 
 
+def test_a_page_and_its_untranslated_copy_point_at_each_other(client, site_archive):
+    copy = client.get("/api/page", params={"url": site_archive.copy}).json()
+    assert copy["duplicate_of"] is not None
+    original = client.get("/api/page", params={"url": copy["duplicate_of"]}).json()
+    assert copy["url"] in original["copies"]
+    html = client.get("/page", params={"url": copy["duplicate_of"]}).text
+    assert "Untranslated copies" in html and quote(copy["url"], safe="") in html
+
+
 def test_an_unknown_url_is_a_404_with_suggestions(client, site_archive):
     url = page_url(site_archive, site_archive.seed0)
     typo = url[:-3]

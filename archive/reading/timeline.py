@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..content import iso_utc
-from ..models import Capture, Event, PageAlias, Version
+from ..models import Capture, Event, Page, PageAlias, Version
 from .changes import ChangeEvent, events_where
 from .pages import CaptureInfo, PageInfo, VersionInfo, capture_info, versions_where
 
@@ -16,13 +16,15 @@ from .pages import CaptureInfo, PageInfo, VersionInfo, capture_info, versions_wh
 @dataclass(frozen=True)
 class Timeline:
     """``page`` with the other URLs it was reached under (``aliases``), its ``versions`` (oldest first, each
-    with the capture it was extracted from), its ``events`` and every fetch of it (``captures``)."""
+    with the capture it was extracted from), its ``events``, every fetch of it (``captures``) and the URLs of
+    the pages that are untranslated copies of it (``copies``)."""
 
     page: PageInfo
     aliases: tuple[str, ...]
     versions: tuple[VersionInfo, ...]
     events: tuple[ChangeEvent, ...]
     captures: tuple[CaptureInfo, ...]
+    copies: tuple[str, ...] = ()
 
     def as_dict(self) -> dict:
         """As ``history --json`` prints it (versions without their text, and no captures)."""
@@ -53,4 +55,5 @@ def timeline(session: Session, page: PageInfo) -> Timeline:
         versions=tuple(versions_where(session, Version.page_id == page.id)),
         events=tuple(events_where(session, Event.page_id == page.id)),
         captures=tuple(capture_info(capture) for capture in captures),
+        copies=tuple(session.scalars(select(Page.url).where(Page.duplicate_of_id == page.id).order_by(Page.url))),
     )

@@ -97,6 +97,7 @@ def page_api(request: Request) -> Response:
     data = story.as_dict()
     data["title"] = story.versions[-1].title if story.versions else None
     data["language"] = story.versions[-1].language if story.versions else None
+    data["copies"] = list(story.copies)
     return api(request, data)
 
 
