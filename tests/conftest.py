@@ -227,6 +227,15 @@ def site_archive(site, tmp_path_factory):
     return build_site_archive(site, tmp_path_factory.mktemp("site-archive"))
 
 
+@pytest.fixture(scope="session")
+def client(site_archive):
+    """The reading room, in this process, on ``site_archive`` (opened read-only, as ``serve`` opens it)."""
+    from tests.web import web_client
+
+    with web_client(site_archive.db_url) as test_client:
+        yield test_client
+
+
 def archive_digest(path: Path) -> str:
     """SHA-256 over an SQLite archive's file and its write-ahead log.
 

@@ -29,12 +29,6 @@ def client_for(db_url: str) -> TestClient:
     return TestClient(create_app(make_engine(db_url, read_only=True)))
 
 
-@pytest.fixture(scope="module")
-def client(site_archive):
-    with client_for(site_archive.db_url) as test_client:
-        yield test_client
-
-
 def cli_json(site_archive, *args: str) -> list[dict]:
     result = cess("changes", "--format", "json", *args, "--db", site_archive.db_url)
     assert result.exit_code == 0, result.output

@@ -19,12 +19,6 @@ VIEWS = Path(__file__).parents[1] / "reading_room" / "views"
 
 
 @pytest.fixture(scope="module")
-def client(site_archive):
-    with web_client(site_archive.db_url) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     url = build_hostile_archive(tmp_path_factory.mktemp("hostile") / "archive.sqlite")
     with web_client(url) as client:

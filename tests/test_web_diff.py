@@ -37,12 +37,6 @@ def client_for(db_url: str, **options) -> TestClient:
 
 
 @pytest.fixture(scope="module")
-def client(site_archive):
-    with client_for(site_archive.db_url) as test_client:
-        yield test_client
-
-
-@pytest.fixture(scope="module")
 def versions(site_archive):
     """The texts and titles of seed 000 and seed 001, read straight through the read API."""
     engine = make_engine(site_archive.db_url, read_only=True)

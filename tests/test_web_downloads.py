@@ -22,17 +22,8 @@ from exports import FIELD_NAMES, FORMATS
 from reading_room.views import downloads
 from tests.builders import EVERYTHING, export_jsonl, iso, make_large_archive
 from tests.test_serve_command import Served
-from tests.test_web_raw import reading_room
 
 ALL = {"versions": "all", "include_removed": 1, "include_duplicates": 1}
-
-
-@pytest.fixture(scope="module")
-def client(site_archive):
-    engine, test_client = reading_room(site_archive.db_url)
-    with test_client:
-        yield test_client
-    engine.dispose()
 
 
 @pytest.fixture(scope="module")

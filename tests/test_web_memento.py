@@ -41,14 +41,6 @@ def stamp(iso: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def client(site_archive):
-    engine, test_client = reading_room(site_archive.db_url)
-    with test_client:
-        yield test_client
-    engine.dispose()
-
-
-@pytest.fixture(scope="module")
 def versions(site_archive, tmp_path_factory):
     """The export records of seed 000's three versions, oldest first."""
     records = export_jsonl(site_archive.db_url, tmp_path_factory.mktemp("export"), *EVERYTHING)

@@ -112,14 +112,6 @@ def capture_ids(db_path: Path, url_like: str, status: int = 200) -> list[tuple[i
 
 
 @pytest.fixture(scope="module")
-def client(site_archive):
-    engine, test_client = reading_room(site_archive.db_url)
-    with test_client:
-        yield test_client
-    engine.dispose()
-
-
-@pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     archive = hostile_archive(tmp_path_factory.mktemp("hostile"))
     engine, test_client = reading_room(archive.db_url)

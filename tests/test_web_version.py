@@ -23,14 +23,6 @@ EDITED = "Un paragraphe réécrit par la rédaction après publication."
 
 
 @pytest.fixture(scope="module")
-def client(site_archive):
-    engine, test_client = reading_room(site_archive.db_url)
-    with test_client:
-        yield test_client
-    engine.dispose()
-
-
-@pytest.fixture(scope="module")
 def exported(site_archive, tmp_path_factory):
     """Every record ``cess-archive export`` writes of everything, by (path, version)."""
     records = export_jsonl(site_archive.db_url, tmp_path_factory.mktemp("export"), *EVERYTHING)
