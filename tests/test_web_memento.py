@@ -20,7 +20,9 @@ from reading_room.params import BadParameter
 from reading_room.views.memento import http_date, parse_http_date, period_end
 from tests.builders import EVERYTHING, export_jsonl
 from tests.conftest import path_of
-from tests.test_web_raw import hostile_archive, reading_room
+from tests.test_web_raw import hostile_archive_and_client
+
+hostile = pytest.fixture(scope="module", name="hostile")(hostile_archive_and_client)
 
 _LINK = re.compile(r'<([^>]*)>((?:\s*;\s*[a-z]+="[^"]*")*)')
 _PARAM = re.compile(r'([a-z]+)="([^"]*)"')
@@ -47,15 +49,6 @@ def versions(site_archive, tmp_path_factory):
     found = [r for r in records if path_of(r["url"]) == site_archive.seed0]
     assert [r["version"] for r in found] == [1, 2, 3]
     return found
-
-
-@pytest.fixture(scope="module")
-def hostile(tmp_path_factory):
-    archive = hostile_archive(tmp_path_factory.mktemp("hostile"))
-    engine, test_client = reading_room(archive.db_url)
-    with test_client:
-        yield archive, test_client
-    engine.dispose()
 
 
 def test_timemap_lists_every_version_as_a_memento(client, versions):

@@ -14,12 +14,10 @@ from pathlib import Path
 
 import pytest
 from parsel import Selector
-from starlette.testclient import TestClient
 
-from archive import make_engine
-from reading_room.app import create_app
 from tests.builders import T0, HandMade, db_rows
 from tests.conftest import path_of
+from tests.web import web_client
 
 HOSTILE_TITLE = "<script>alert('title')</script> Un titre & des <b>balises</b>"
 HOSTILE_TEXT = (
@@ -93,11 +91,6 @@ def hostile_archive(directory: Path) -> HostileArchive:
     return HostileArchive(f"sqlite:///{path}", path, hostile, query, lost)
 
 
-def reading_room(db_url: str):
-    engine = make_engine(db_url, read_only=True)
-    return engine, TestClient(create_app(engine))
-
-
 def own_scripts(html: str) -> list[str]:
     """Every ``<script`` element of a reading-room page (only its own keys.js is allowed)."""
     return Selector(text=html).css("script").getall()
@@ -111,13 +104,14 @@ def capture_ids(db_path: Path, url_like: str, status: int = 200) -> list[tuple[i
         ).fetchall()
 
 
-@pytest.fixture(scope="module")
-def hostile(tmp_path_factory):
+def hostile_archive_and_client(tmp_path_factory):
+    """The hostile archive and the reading room on it: the ``hostile`` fixture of the modules that use it."""
     archive = hostile_archive(tmp_path_factory.mktemp("hostile"))
-    engine, test_client = reading_room(archive.db_url)
-    with test_client:
+    with web_client(archive.db_url) as test_client:
         yield archive, test_client
-    engine.dispose()
+
+
+hostile = pytest.fixture(scope="module", name="hostile")(hostile_archive_and_client)
 
 
 def _first_capture(site_archive) -> tuple[int, str]:

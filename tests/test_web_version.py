@@ -17,7 +17,9 @@ from parsel import Selector
 from exports.warc import sha256_digest
 from tests.builders import EVERYTHING, db_rows, export_jsonl, json_validator, warcio_check
 from tests.conftest import path_of
-from tests.test_web_raw import hostile_archive, own_scripts, reading_room
+from tests.test_web_raw import hostile_archive_and_client, own_scripts
+
+hostile = pytest.fixture(scope="module", name="hostile")(hostile_archive_and_client)
 
 EDITED = "Un paragraphe réécrit par la rédaction après publication."
 
@@ -27,15 +29,6 @@ def exported(site_archive, tmp_path_factory):
     """Every record ``cess-archive export`` writes of everything, by (path, version)."""
     records = export_jsonl(site_archive.db_url, tmp_path_factory.mktemp("export"), *EVERYTHING)
     return {(path_of(r["url"]), r["version"]): r for r in records}
-
-
-@pytest.fixture(scope="module")
-def hostile(tmp_path_factory):
-    archive = hostile_archive(tmp_path_factory.mktemp("hostile"))
-    engine, test_client = reading_room(archive.db_url)
-    with test_client:
-        yield archive, test_client
-    engine.dispose()
 
 
 def link(page: Selector, css: str) -> dict:
